@@ -1,0 +1,10 @@
+module chatdojo
+
+go 1.26.8
+
+require (
+	github.com/yuin/goldmark v1.8.7
+	go.yaml.in/yaml/v3 v3.0.6
+)
+
+require github.com/google/go-cmp v0.7.0 // indirect
