@@ -153,6 +153,8 @@ func printTranscript(w io.Writer, sc *scenarios.Scenario, tr scenarios.Transcrip
 		sc.Persona.Name, sc.Persona.Mood, sc.Persona.WalkAway, sc.Persona.Patience)
 	start := tr.StartedAt.Time
 	name := sc.Persona.Name
+	width := max(len([]rune(name)), len("Agent"))
+	indent := strings.Repeat(" ", 8+2+width+2)
 	prevMood := sc.Persona.Mood
 	for _, ev := range tr.Events {
 		at := "+" + clock(ev.At.Sub(start))
@@ -163,8 +165,8 @@ func printTranscript(w io.Writer, sc *scenarios.Scenario, tr scenarios.Transcrip
 			if m.Role == scenarios.RoleCustomer {
 				who = name
 			}
-			text := strings.ReplaceAll(m.Text, "\n", "\n"+strings.Repeat(" ", 20))
-			fmt.Fprintf(&b, "%-8s  %-8s  %s", at, who, text)
+			text := strings.ReplaceAll(m.Text, "\n", "\n"+indent)
+			fmt.Fprintf(&b, "%-8s  %-*s  %s", at, width, who, text)
 			if m.Mood != nil {
 				fmt.Fprintf(&b, "  [mood %d%s]", *m.Mood, change(*m.Mood-prevMood))
 				prevMood = *m.Mood
@@ -178,7 +180,7 @@ func printTranscript(w io.Writer, sc *scenarios.Scenario, tr scenarios.Transcrip
 			if len(names) == 0 {
 				names = []string{"none"}
 			}
-			fmt.Fprintf(&b, "%20s(moves: %s)\n", "", strings.Join(names, ", "))
+			fmt.Fprintf(&b, "%s(moves: %s)\n", indent, strings.Join(names, ", "))
 		case scenarios.EventSilence:
 			fmt.Fprintf(&b, "%-8s  · silence: the agent has said nothing for %s\n", at, sc.Persona.Patience)
 		case scenarios.EventReveal:
