@@ -56,6 +56,12 @@ func Parse(file string, src []byte) (*Scenario, Diagnostics) {
 	}
 	p.body(body, bodyLine)
 	p.check()
+	// A problem found past the end (a missing section in a file cut short) is reported
+	// at the last line.
+	last := bytes.Count(src, []byte("\n")) + 1
+	for i := range p.diags {
+		p.diags[i].Line = min(max(p.diags[i].Line, 1), last)
+	}
 	sort.SliceStable(p.diags, func(i, j int) bool { return p.diags[i].Line < p.diags[j].Line })
 	return p.sc, p.diags
 }

@@ -222,6 +222,7 @@ func compile(l *lex) (*Classifier, error) {
 	c.setWords = (len(c.sets) + 63) / 64
 	c.auto = flatten(minimize(root), len(c.words.flag), c.setWords)
 	c.prefixes.seal()
+	c.words.seal()
 	c.indexSets()
 	return c, nil
 }

@@ -52,15 +52,70 @@ type vocab struct {
 	ids     map[string]int32
 	flag    []uint32
 	no, way int32
+	// An open-addressing table over ids, keyed by the FNV-1a hash that the tokenizer
+	// computes while it lowercases a word, so a lookup costs no second pass over it.
+	slots []vslot
+	mask  uint32
+}
+
+type vslot struct {
+	hash uint32
+	id   int32 // -1 for an empty slot
+	word string
+}
+
+// FNV-1a, 32 bits.
+const (
+	fnvOffset = 2166136261
+	fnvPrime  = 16777619
+)
+
+func fnv(w string) uint32 {
+	h := uint32(fnvOffset)
+	for i := 0; i < len(w); i++ {
+		h = (h ^ uint32(w[i])) * fnvPrime
+	}
+	return h
+}
+
+// seal builds the lookup table once every word and alias is interned.
+func (v *vocab) seal() {
+	size := 1
+	for size < 2*len(v.ids) {
+		size <<= 1
+	}
+	v.slots = make([]vslot, size)
+	for i := range v.slots {
+		v.slots[i].id = -1
+	}
+	v.mask = uint32(size - 1)
+	for w, id := range v.ids {
+		h := fnv(w)
+		k := h & v.mask
+		for v.slots[k].id >= 0 {
+			k = (k + 1) & v.mask
+		}
+		v.slots[k] = vslot{h, id, w}
+	}
+}
+
+// find looks up a lowercase word whose FNV-1a hash is h.
+func (v *vocab) find(w []byte, h uint32) int32 {
+	for k := h & v.mask; ; k = (k + 1) & v.mask {
+		sl := &v.slots[k]
+		if sl.id < 0 {
+			return -1
+		}
+		if sl.hash == h && sl.word == string(w) {
+			return sl.id
+		}
+	}
 }
 
 func newVocab() *vocab { return &vocab{ids: make(map[string]int32)} }
 
 func (v *vocab) lookup(w []byte) int32 {
-	if id, ok := v.ids[string(w)]; ok {
-		return id
-	}
-	return -1
+	return v.find(w, fnv(string(w)))
 }
 
 func (v *vocab) flags(id int32) uint32 {

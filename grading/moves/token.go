@@ -209,57 +209,65 @@ func (c *Classifier) tokenize(s *scratch, text string) {
 func (c *Classifier) wordToken(s *scratch, text string, i int) token {
 	t := token{start: int32(i), lo: int32(len(s.buf))}
 	var upper, lower int32
-	first := true
+	h := uint32(fnvOffset)
+	if c := text[i]; c >= '0' && c <= '9' {
+		t.flags |= tDigit
+	} else if c >= 'A' && c <= 'Z' {
+		t.flags |= tTitle
+	}
 	j := i
 	for j < len(text) {
+		// ASCII letters and digits, the bulk of any message, take this short path.
+		if b := text[j]; b < utf8.RuneSelf {
+			switch {
+			case b >= 'a' && b <= 'z':
+				lower++
+			case b >= 'A' && b <= 'Z':
+				upper++
+				b += 'a' - 'A'
+			case b >= '0' && b <= '9':
+			case b == '\'' || b == '`':
+				if !c.innerApostrophe(text, i, j, 1) {
+					goto done
+				}
+				b = '\''
+			default:
+				goto done
+			}
+			s.buf = append(s.buf, b)
+			h = (h ^ uint32(b)) * fnvPrime
+			j++
+			continue
+		}
 		r, n := decode(text, j)
 		if isApostrophe(r) {
-			// An apostrophe stays inside a word only between letters (don't, o'clock).
-			if j == i || j+n >= len(text) {
-				break
-			}
-			if q, _ := decode(text, j+n); !isWordRune(q) {
-				break
-			}
-			if p, _ := utf8.DecodeLastRuneInString(text[:j]); !isWordRune(p) {
+			if !c.innerApostrophe(text, i, j, n) {
 				break
 			}
 			s.buf = append(s.buf, '\'')
+			h = (h ^ '\'') * fnvPrime
 			j += n
 			continue
 		}
 		if !isWordRune(r) {
 			break
 		}
-		if first && r >= '0' && r <= '9' {
-			t.flags |= tDigit
-		}
-		switch {
-		case r >= 'A' && r <= 'Z':
+		if unicode.IsUpper(r) {
 			upper++
-			if first {
+			if j == i {
 				t.flags |= tTitle
 			}
-			s.buf = append(s.buf, byte(r)+'a'-'A')
-		case r < utf8.RuneSelf:
-			if r >= 'a' && r <= 'z' {
-				lower++
-			}
-			s.buf = append(s.buf, byte(r))
-		default:
-			if unicode.IsUpper(r) {
-				upper++
-				if first {
-					t.flags |= tTitle
-				}
-			} else if unicode.IsLetter(r) {
-				lower++
-			}
-			s.buf = utf8.AppendRune(s.buf, unicode.ToLower(r))
+		} else if unicode.IsLetter(r) {
+			lower++
 		}
-		first = false
+		k := len(s.buf)
+		s.buf = utf8.AppendRune(s.buf, unicode.ToLower(r))
+		for _, b := range s.buf[k:] {
+			h = (h ^ uint32(b)) * fnvPrime
+		}
 		j += n
 	}
+done:
 	t.end, t.hi = int32(j), int32(len(s.buf))
 	t.upper, t.letters = upper, upper+lower
 	if t.letters > 0 {
@@ -269,16 +277,30 @@ func (c *Classifier) wordToken(s *scratch, text string, i int) token {
 		t.flags |= tCaps
 	}
 	word := s.buf[t.lo:t.hi]
-	if n := len(word); t.flags&tDigit != 0 && n > 2 && (word[n-2] == 'a' || word[n-2] == 'p') && word[n-1] == 'm' {
+	n := len(word)
+	if t.flags&tDigit != 0 && n > 2 && (word[n-2] == 'a' || word[n-2] == 'p') && word[n-1] == 'm' {
 		t.flags |= tClock
 	}
-	t.id = c.words.lookup(word)
+	if n > 3 && word[n-3] == 'n' && word[n-2] == '\'' && word[n-1] == 't' {
+		t.flags |= wNeg // every "n't" form negates, listed or not ("mustn't")
+	}
+	t.id = c.words.find(word, h)
 	t.flags |= c.words.flags(t.id)
 	t.pm = c.prefixes.match(word)
 	if t.pm != [prefixWords]uint64{} {
 		t.flags |= tPrefix
 	}
 	return t
+}
+
+// innerApostrophe reports whether the apostrophe of n bytes at j, in the word that
+// starts at i, stands between letters (don't, o'clock) and so belongs to the word.
+func (c *Classifier) innerApostrophe(text string, i, j, n int) bool {
+	if j == i || j+n >= len(text) {
+		return false
+	}
+	q, _ := decode(text, j+n)
+	return isWordRune(q)
 }
 
 // quote tracks quotation marks: a sincere word or two in quotes ("so sorry") is a
@@ -346,12 +368,6 @@ func (c *Classifier) markNegators(s *scratch) {
 		if t.id >= 0 && t.id == c.words.no && i+1 < len(s.toks) && s.toks[i+1].id == c.words.way &&
 			s.toks[i+1].sent == t.sent {
 			t.flags |= wNeg
-		}
-		if t.flags&wNeg == 0 && t.hi-t.lo > 3 {
-			w := s.buf[t.lo:t.hi]
-			if n := len(w); w[n-3] == 'n' && w[n-2] == '\'' && w[n-1] == 't' {
-				t.flags |= wNeg
-			}
 		}
 	}
 }
