@@ -14,7 +14,7 @@ import (
 
 // showErrors prints every misclassified line of the labelled set, for tuning the lexicons:
 //
-//	go test -run TestLabelledSet ./grading/moves -moves.errors
+//	go test -v -run TestLabelledSet ./grading/moves -moves.errors
 var showErrors = flag.Bool("moves.errors", false, "print each misclassified line of testdata/labelled.tsv")
 
 const labelledPath = "testdata/labelled.tsv"
@@ -25,32 +25,39 @@ const (
 	minSupport  = 15
 )
 
-// floors are the lowest precision and recall each move may reach on the labelled set.
-// They sit a little under the figures measured when the set was finished, so that a
-// lexicon change that costs a move real accuracy fails the build. Raise them when the
+// floors are the lowest precision and recall each move may reach on the labelled set:
+// the figures measured on the finished set of 622 examples, less 0.05, rounded down. A
+// lexicon change that costs a move real accuracy fails the build. The lexicons were tuned
+// while reading this set, so its figures flatter the classifier; they guard against
+// regressions, they do not estimate accuracy on new text. Raise a floor when the
 // classifier improves; never lower one to make a change pass without saying why.
-var floors = map[scenarios.Move]struct{ precision, recall float64 }{
-	scenarios.MoveGreet:              {0.50, 0.50},
-	scenarios.MoveAcknowledgeEmotion: {0.50, 0.50},
-	scenarios.MoveApologize:          {0.50, 0.50},
-	scenarios.MoveEmpathize:          {0.50, 0.50},
-	scenarios.MoveAskQuestion:        {0.50, 0.50},
-	scenarios.MoveVerifyIdentity:     {0.50, 0.50},
-	scenarios.MoveTakeOwnership:      {0.50, 0.50},
-	scenarios.MoveEscalate:           {0.50, 0.50},
-	scenarios.MoveExplain:            {0.50, 0.50},
-	scenarios.MoveOfferSolution:      {0.50, 0.50},
-	scenarios.MoveSetExpectation:     {0.50, 0.50},
-	scenarios.MoveReassure:           {0.50, 0.50},
-	scenarios.MoveThank:              {0.50, 0.50},
-	scenarios.MoveClose:              {0.50, 0.50},
-	scenarios.MoveHold:               {0.50, 0.50},
-	scenarios.MoveBlameCustomer:      {0.50, 0.50},
-	scenarios.MoveDismiss:            {0.50, 0.50},
-	scenarios.MovePolicyWall:         {0.50, 0.50},
-	scenarios.MoveRude:               {0.50, 0.50},
-	scenarios.MoveShouting:           {0.50, 0.50},
+func floors() map[scenarios.Move]floor {
+	return map[scenarios.Move]floor{
+		scenarios.MoveGreet:              {0.95, 0.95},
+		scenarios.MoveAcknowledgeEmotion: {0.95, 0.95},
+		scenarios.MoveApologize:          {0.95, 0.95},
+		scenarios.MoveEmpathize:          {0.95, 0.95},
+		scenarios.MoveAskQuestion:        {0.93, 0.95},
+		scenarios.MoveVerifyIdentity:     {0.95, 0.95},
+		scenarios.MoveTakeOwnership:      {0.95, 0.95},
+		scenarios.MoveEscalate:           {0.95, 0.95},
+		scenarios.MoveExplain:            {0.90, 0.90},
+		scenarios.MoveOfferSolution:      {0.95, 0.95},
+		scenarios.MoveSetExpectation:     {0.95, 0.95},
+		scenarios.MoveReassure:           {0.95, 0.95},
+		scenarios.MoveThank:              {0.95, 0.95},
+		scenarios.MoveClose:              {0.95, 0.95},
+		scenarios.MoveHold:               {0.95, 0.95},
+		scenarios.MoveBlameCustomer:      {0.95, 0.92},
+		scenarios.MoveDismiss:            {0.95, 0.95},
+		scenarios.MovePolicyWall:         {0.95, 0.95},
+		scenarios.MoveRude:               {0.95, 0.89},
+		scenarios.MoveShouting:           {0.95, 0.95},
+	}
 }
+
+// floor is the least precision and recall a move may have on the labelled set.
+type floor struct{ precision, recall float64 }
 
 // example is one labelled line.
 type example struct {
@@ -171,12 +178,13 @@ func ratio(a, b int) float64 {
 
 func TestLabelledSet(t *testing.T) {
 	per := evalFile(t, labelledPath)
+	fl := floors()
 	for _, m := range scenarios.AllMoves {
 		k := per[m]
 		if support := k.tp + k.fn; support < minSupport {
 			t.Errorf("%s: %d examples in the labelled set, want at least %d", m, support, minSupport)
 		}
-		f, ok := floors[m]
+		f, ok := fl[m]
 		if !ok {
 			t.Errorf("%s: no floor set", m)
 			continue
@@ -191,7 +199,7 @@ func TestLabelledSet(t *testing.T) {
 			t.Errorf("%s: recall %.3f is below its floor %.2f", m, r, f.recall)
 		}
 	}
-	for m := range floors {
+	for m := range fl {
 		if !m.Valid() {
 			t.Errorf("floor for unknown move %q", m)
 		}
@@ -278,5 +286,5 @@ func BenchmarkClassify(b *testing.B) {
 		c.Classify(examples[n%len(examples)].text)
 		n++
 	}
-	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "msgs/s")
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "messages/s")
 }

@@ -58,7 +58,7 @@ func lexicon() *lex {
 		"ram", "cpu", "os", "ios", "api", "ssn", "dob", "mms", "nfc", "lte", "hd", "gdpr", "nhs",
 		"bt", "usps", "tnt", "dpd", "gls", "irs", "dm", "qr", "sku", "rma", "po", "mfa", "sso",
 		"ssl", "dvd", "cd", "led", "lcd", "ac", "dc", "puk", "apn", "crm", "ssid", "wps", "wpa",
-		"wpa2", "csv", "ui", "ux", "app", "pm", "am", "a", "i", "ceo", "hr", "vip", "uk", "nyc",
+		"wpa2", "csv", "ui", "ux", "app", "pm", "am", "ceo", "hr", "vip", "uk", "nyc",
 		"2fa", "4g", "5g", "3g", "5ghz", "4k", "psn", "tfl", "fedex", "dhs", "ee", "ev", "bmw")
 	l.flag(wNum, "a", "an", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
 		"ten", "eleven", "twelve", "fifteen", "twenty", "thirty", "forty", "fifty", "sixty",
@@ -160,7 +160,6 @@ func lexicon() *lex {
 		"remedy": "{refund|replacement|credit|voucher|discount|gift card|exchange|coupon|repair|" +
 			"new one|free|upgrade|partial refund|full refund|goodwill|compensation|callback|" +
 			"call back|redelivery|reshipment|engineer|technician|visit|rebate|payment plan}",
-		"subj": "{i|we|i've|we've|i'll|we'll|i'm|we're|i'd|we'd|let me|let's}",
 
 		// When the next thing happens.
 		"unit": "{second|seconds|minute|minutes|hour|hours|day|days|week|weeks|month|months|" +
@@ -173,9 +172,6 @@ func lexicon() *lex {
 			"<num> {january|february|march|april|may|june|july|august|september|october|november|" +
 			"december}|{january|february|march|april|may|june|july|august|september|october|" +
 			"november|december} <num>}",
-		"soon": "{shortly|soon|asap|as soon as possible|right away|straight away|immediately|" +
-			"later today|within the hour|in the next hour|by tomorrow|tomorrow|overnight|" +
-			"in a moment|any minute now|this week|next week}",
 
 		// What a customer owns that an agent may reassure about.
 		"asset": "{account|data|money|card|details|funds|order|information|info|files|photos|" +
@@ -242,6 +238,7 @@ func lexicon() *lex {
 		"{how|why} {you feel|you're feeling|you are feeling|you felt|you must feel|you might feel|you'd feel|you would feel|you must be feeling|you'd be feeling|you've been feeling}",
 		"{feel|feeling|felt} {let down|ignored|fobbed off|unheard|misled|cheated|frustrated}",
 		"i hear you", "no wonder you're", "no wonder you are",
+		"{right|reason|entitled} to be <intens>? <feel>",
 		"{sounds|sounded|seems|seemed|looks} like *5 <feel>",
 		"{you've|you have|you've been having|you're having} {had}? {a|such a} <intens>? {<feel>|<feelweak>} {week|day|time|experience|morning|few days|month|journey}",
 		"{and|which} {that's|it's|that is|is} {completely|totally|perfectly|entirely|absolutely}? {understandable|fair|fair enough|valid|natural|justified|reasonable}",
@@ -277,7 +274,7 @@ func lexicon() *lex {
 		"{anyone|anybody|everyone|most people} would {be|feel|want|get}",
 		"{i|i can|i do|i completely|i totally|i fully|i really} {know|understand|get|realize|appreciate|see|imagine} {how|just how} {much|important|urgent|crucial|vital|essential|big|hard|difficult|tough|inconvenient|disruptive|busy|stressful|exhausting|tiring|awkward} ",
 		"{how|just how} {hard|difficult|tough|inconvenient|disruptive|awkward|exhausting|tiring|annoying|frustrating|stressful|confusing|upsetting|worrying} {it is|it's|it can be|it must be|it gets} when",
-		"{how|just how} {hard|difficult|tough|inconvenient|disruptive|awkward|exhausting|tiring|confusing|complicated} *3 {is|are|was|were|can be|must be|gets|it is|it's}",
+		"{how|just how} {hard|difficult|tough|inconvenient|disruptive|awkward|exhausting|tiring|confusing|complicated} *4 {is|are|was|were|can be|must be|gets|it is|it's}",
 		"{nobody|no one|noone|none of us} {wants|likes|enjoys|should|deserves|needs|expects|plans|wants to|likes to}",
 		"{it|this|that} {really}? {matters|means a lot}", "{matters|important} to you", "means a lot to you",
 		"{you|you've|you have|you're|you are} {rely|relied|depend|depended|count|counted|relying|depending|counting} on",
@@ -408,8 +405,16 @@ func lexicon() *lex {
 		"our <expert> {will|can} {update|contact|call|email|get back|be in touch|reach out|look|review|assess|investigate|check|ring}",
 		"{they'll|they will} be in touch")
 
-	// explain: the reason for the problem, or how something works.
-	l.add(explain, 0,
+	l.macros["failed"] = "{missed|failed|retried|declined|flagged|misrouted|duplicated|rejected|" +
+		"blocked|held|delayed|lost|returned|expired|reverted|crashed|bounced|suspended|locked|went|" +
+		"timed out|dropped|burnt out|ran out|released|marked|scanned|overran|renewed|stopped|broke|" +
+		"was caused|got stuck|didn't come through}"
+	// explain: the reason for the problem, or how something works. A question explains
+	// nothing ("is it still under warranty?").
+	l.add(explain, optStatement,
+		"{it was|that was|it's|that's|this was|this is|it is} {just|only}? {a|an} {glitch|bug|outage|technical issue|system error|known issue|temporary issue|technical glitch|system glitch|software bug|server issue|network issue}",
+		"{glitch|bug|outage|fault|error|problem|issue} {on|in|with|at} {our|the} {website|site|system|app|servers|network}",
+		"{appears|shows|shows up|pops up|comes up|occurs|happens|happen|appear} {when|if|whenever|after|because}",
 		"because", "due to", "owing to", "as a result of", "caused by", "{because|result} of",
 		"the reason {is|was|why|for|being}", "the reason *5 {is|was}", "so that's {what|why|how}", "{that's|which is|this is|that is|which was|so that's|hence} why",
 		"{this|that|it} {usually|often|sometimes|can|may|might|normally|typically}? {happens|happen|occurs|occur} {when|if|because|after|whenever}",
@@ -432,7 +437,7 @@ func lexicon() *lex {
 		"{for|as a} {security|safety} {reasons|measure|precaution|feature}", "for your {protection|security|safety}",
 		"there's {normally|usually|typically|a standard} {a|an}?",
 		"{fee|charge|fees|charges} {applies|apply|applied}",
-		"{payment|charge|order|parcel|package|courier|driver|system|card|transaction|delivery|update|router|account|refund|booking|flight|email|direct debit|debit|request|app|device|lock|reminder|connection|signal|line|server|site|website|network|mast|camera|printer|phone|hub|data|allowance|plan|trial|subscription|contract|voucher|batch|motor|sync|export|session|link|fare|desk|maintenance|outage|bank|settings|integration|firmware|battery|screen} *3 {missed|failed|retried|declined|flagged|misrouted|duplicated|rejected|blocked|held|delayed|lost|returned|expired|reverted|crashed|bounced|suspended|locked|went|timed out|dropped|burnt out|ran out|released|marked|scanned|overran|renewed|stopped|broke|was caused|got stuck|didn't come through}",
+		"{payment|charge|order|parcel|package|courier|driver|system|card|transaction|delivery|update|router|account|refund|booking|flight|email|direct debit|debit|request|app|device|lock|reminder|connection|signal|line|server|site|website|network|mast|camera|printer|phone|hub|data|allowance|plan|trial|subscription|contract|voucher|batch|motor|sync|export|session|link|fare|desk|maintenance|outage|bank|settings|integration|firmware|battery|screen} *3 <failed>",
 		"{didn't|did not|hasn't|haven't|wasn't|weren't} {come|gone|go|get|been} {through|sent|updated|applied|processed|delivered}",
 		"{so|and so} {the|your|it|this|that} *2 {was|were|got|has been|had been|went|couldn't|didn't|wasn't|is being}",
 		"{it|this|that|which} {can|could|will|may|might} {brick|damage|break|corrupt|wipe|erase|void|cause|interrupt}",
@@ -448,6 +453,9 @@ func lexicon() *lex {
 		"{the|your|this} {total|bill|amount|price|charge} {is|was} higher")
 
 	l.veto(explain, 0, moveList(expect), "{are|is} {held|kept|reserved|open|valid|available} until")
+	// An unknown cause is not an explanation: "I can't see why the payment failed".
+	l.veto(none, 0, moveList(explain),
+		"{see|know|understand|find out|tell|sure|figure out|work out|check|explain|investigate|look into} {why|how|what|whether|if|where} *5 <failed>")
 	// offer_solution: proposing, promising or reporting a concrete fix, or guiding the
 	// customer through one.
 	l.add(offer, 0,

@@ -8,8 +8,6 @@ package moves
 import (
 	"errors"
 	"fmt"
-	"math"
-	bits64 "math/bits"
 	"slices"
 	"sync"
 
@@ -30,11 +28,6 @@ type Classifier struct {
 	words    *vocab
 	prefixes *prefixTrie
 	auto     *automaton
-	sets     []wordSet
-	setWords int      // uint64 words in a token's set bitset
-	wordSets []uint64 // per vocabulary id, the sets that contain the word
-	inSet    []bool   // per vocabulary id, whether any set contains the word
-	preSets  []uint64 // per prefix id, the sets that contain the prefix
 	entries  []entry
 	moves    []scenarios.Move // AllMoves, as it was when New ran
 	rude     int8
@@ -92,6 +85,7 @@ type scratch struct {
 	setBits []uint64 // per token, the word sets it belongs to
 	hits    []hit
 	order   []int32 // veto hits, longest first
+	maxHit  int32   // the most tokens any hit spans, which bounds overlap searches
 	ev      []moveSpan
 }
 
@@ -108,8 +102,14 @@ func (s *scratch) reset() {
 	s.quotes = s.quotes[:0]
 	s.hits = s.hits[:0]
 	s.order = s.order[:0]
+	s.maxHit = 0
 	s.ev = s.ev[:0]
 }
+
+// maxText is the most of a message Classify reads. No chat message comes near it; the cap
+// keeps every byte offset, including those of the lowercased copy (which some runes make
+// longer), inside int32.
+const maxText = 1 << 28
 
 // maxScratch is the token count above which a scratch is not returned to the pool, so
 // that one huge message does not pin its memory for the life of the process.
@@ -129,6 +129,7 @@ func New() *Classifier {
 	return c
 }
 
+// compile builds a classifier from a lexicon, reporting every malformed pattern.
 func compile(l *lex) (*Classifier, error) {
 	if len(scenarios.AllMoves) > 64 {
 		return nil, fmt.Errorf("%d moves do not fit a uint64 set", len(scenarios.AllMoves))
@@ -195,7 +196,8 @@ func compile(l *lex) (*Classifier, error) {
 				return nil, err
 			}
 		}
-		if l.negProof != nil && slices.Contains(l.negProof, r.move) {
+		// A rule that only vetoes describes words, not a claim a negator could deny.
+		if r.move == "" || slices.Contains(l.negProof, r.move) {
 			e.opts |= optNoNeg
 		}
 		if e.veto, err = set(r.veto); err != nil {
@@ -218,12 +220,13 @@ func compile(l *lex) (*Classifier, error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	c.sets = comp.sets
-	c.setWords = (len(c.sets) + 63) / 64
-	c.auto = flatten(minimize(root), len(c.words.flag), c.setWords)
+	setWords := (len(comp.sets) + 63) / 64
+	c.auto = flatten(minimize(root), len(c.words.flag), setWords)
+	c.auto.sets, c.auto.setWords = comp.sets, setWords
 	c.prefixes.seal()
 	c.words.seal()
 	c.indexSets()
+	c.indexRoot()
 	return c, nil
 }
 
@@ -240,8 +243,8 @@ func (c *Classifier) Moves(text string) []scenarios.Move {
 // Classify returns the moves of text, sorted by Move.Rank, each at most once, with the
 // words that triggered it.
 func (c *Classifier) Classify(text string) []Match {
-	if len(text) >= math.MaxInt32 {
-		text = text[:math.MaxInt32-1]
+	if len(text) > maxText {
+		text = text[:maxText]
 	}
 	s := c.pool.Get().(*scratch)
 	c.tokenize(s, text)
@@ -256,132 +259,6 @@ func (c *Classifier) Classify(text string) []Match {
 		c.pool.Put(s)
 	}
 	return out
-}
-
-// indexSets records, for every word and prefix, the sets it belongs to, so that a token's
-// set membership is computed once per message rather than once per trie edge.
-func (c *Classifier) indexSets() {
-	w := c.setWords
-	c.wordSets = make([]uint64, len(c.words.flag)*w)
-	c.inSet = make([]bool, len(c.words.flag))
-	c.preSets = make([]uint64, len(c.prefixes.ids)*w)
-	for id, set := range c.sets {
-		bit := uint64(1) << (id & 63)
-		for word := range set.words {
-			c.wordSets[int(word)*w+id>>6] |= bit
-			c.inSet[word] = true
-		}
-		for p := range len(c.prefixes.ids) {
-			if set.pm[p>>6]&(1<<(p&63)) != 0 {
-				c.preSets[p*w+id>>6] |= bit
-			}
-		}
-	}
-}
-
-// tokenSets fills s.setBits with each token's set membership.
-func (c *Classifier) tokenSets(s *scratch) {
-	w := c.setWords
-	s.setBits = slices.Grow(s.setBits[:0], len(s.toks)*w)[:len(s.toks)*w]
-	clear(s.setBits)
-	for i := range s.toks {
-		t := &s.toks[i]
-		dst := s.setBits[i*w : (i+1)*w]
-		if t.id >= 0 && c.inSet[t.id] {
-			copy(dst, c.wordSets[int(t.id)*w:int(t.id+1)*w])
-			t.flags |= tInSet
-		}
-		if t.flags&tPrefix == 0 {
-			continue
-		}
-		t.flags |= tInSet
-		for pw, m := range t.pm {
-			for x := m; x != 0; x &= x - 1 {
-				p := pw<<6 + bits64.TrailingZeros64(x)
-				for k, v := range c.preSets[p*w : (p+1)*w] {
-					dst[k] |= v
-				}
-			}
-		}
-	}
-}
-
-// match runs the trie from every token.
-func (c *Classifier) match(s *scratch) {
-	c.tokenSets(s)
-	for i := range s.toks {
-		end := s.sents[s.toks[i].sent].last + 1
-		c.walk(s, 0, int32(i), int32(i), end)
-	}
-}
-
-func (c *Classifier) walk(s *scratch, ni, p, start, end int32) {
-	a := c.auto
-	f := &a.nodes[ni]
-	for _, e := range a.ends[f.endLo:f.endHi] {
-		s.hits = append(s.hits, hit{entry: e, start: start, end: p, move: c.entries[e].move})
-	}
-	if p < end {
-		t := &s.toks[p]
-		if t.id >= 0 {
-			if next := a.next(f, t.id); next >= 0 {
-				c.walk(s, next, p+1, start, end)
-			}
-		}
-		if t.flags&tPrefix != 0 {
-			for _, e := range a.edges[f.preLo:f.preHi] {
-				if t.pm[e.id>>6]&(1<<(e.id&63)) != 0 {
-					c.walk(s, e.to, p+1, start, end)
-				}
-			}
-		}
-		for _, e := range a.edges[f.clsLo:f.clsHi] {
-			if c.class(t, e.id) {
-				c.walk(s, e.to, p+1, start, end)
-			}
-		}
-		if f.setHi > f.setLo && t.flags&tInSet != 0 {
-			bits := s.setBits[int(p)*c.setWords : int(p+1)*c.setWords]
-			if f.mask >= 0 {
-				for w, m := range a.masks[f.mask : int(f.mask)+c.setWords] {
-					for x := m & bits[w]; x != 0; x &= x - 1 {
-						c.walk(s, a.setChild[int(f.mask)*64+w<<6+bits64.TrailingZeros64(x)]-1, p+1, start, end)
-					}
-				}
-			} else {
-				for _, e := range a.edges[f.setLo:f.setHi] {
-					if bits[e.id>>6]&(1<<(e.id&63)) != 0 {
-						c.walk(s, e.to, p+1, start, end)
-					}
-				}
-			}
-		}
-	}
-	for _, g := range a.edges[f.gapLo:f.gapHi] {
-		for k := int32(0); k <= g.id; k++ {
-			if k > 0 {
-				q := p + k - 1
-				if q >= end || s.toks[q].clause != s.toks[p-1].clause || s.toks[q].flags&(wNeg|wGapStop) != 0 {
-					break
-				}
-			}
-			c.walk(s, g.to, p+k, start, end)
-		}
-	}
-}
-
-func (c *Classifier) class(t *token, class int32) bool {
-	switch class {
-	case classAny:
-		return t.flags&wNeg == 0
-	case classNum:
-		return t.flags&(tDigit|wNum) != 0
-	case className:
-		return t.flags&tTitle != 0 && t.id < 0 && t.flags&tCaps == 0
-	case classTime:
-		return t.flags&tClock != 0
-	}
-	return false
 }
 
 // filter drops hits whose place or a negator rules them out, then applies vetoes.
@@ -412,6 +289,7 @@ func (c *Classifier) filter(s *scratch) {
 		ha, hb := &s.hits[a], &s.hits[b]
 		return int((hb.end - hb.start) - (ha.end - ha.start))
 	})
+	lastSent, lastVeto := int32(-1), uint64(0)
 	for _, i := range s.order {
 		h := &s.hits[i]
 		e := &c.entries[h.entry]
@@ -420,16 +298,31 @@ func (c *Classifier) filter(s *scratch) {
 		}
 		lo, hi := h.start, h.end
 		if e.opts&optSentence != 0 {
-			st := &s.sents[s.toks[h.start].sent]
+			sent := s.toks[h.start].sent
+			if sent == lastSent && e.veto == lastVeto {
+				continue // the sentence is already cleared of these moves
+			}
+			lastSent, lastVeto = sent, e.veto
+			st := &s.sents[sent]
 			lo, hi = st.first, st.last+1
 		}
-		for j := range s.hits {
+		from, to := s.overlapping(lo, hi)
+		for j := from; j < to; j++ {
 			o := &s.hits[j]
 			if int32(j) != i && o.move >= 0 && e.veto&(1<<o.move) != 0 && o.start < hi && lo < o.end {
 				o.dead = true
 			}
 		}
 	}
+}
+
+// overlapping returns the index range of hits that may overlap tokens [lo, hi): hits are
+// recorded in order of their first token, and none spans more than s.maxHit tokens, so
+// the search stays linear in the size of the answer even on pathological input.
+func (s *scratch) overlapping(lo, hi int32) (int, int) {
+	from, _ := slices.BinarySearchFunc(s.hits, lo-s.maxHit, func(h hit, t int32) int { return int(h.start - t) })
+	to, _ := slices.BinarySearchFunc(s.hits, hi, func(h hit, t int32) int { return int(h.start - t) })
+	return from, to
 }
 
 // negated reports whether a negator stands shortly before h in its clause.
@@ -467,21 +360,16 @@ func (c *Classifier) conditional(s *scratch, i int32) bool {
 // "Our policy is 30 days, but I'll make an exception" explains the policy and offers a
 // way round it, which is the opposite of hiding behind it.
 func (c *Classifier) limits(s *scratch) {
+	lastHelp := int32(-1) // where the last live offer or escalation starts
+	for i := range s.hits {
+		if h := &s.hits[i]; !h.dead && (h.move == c.offer || h.move == c.escalate) {
+			lastHelp = max(lastHelp, h.start)
+		}
+	}
 	for i := range s.hits {
 		h := &s.hits[i]
 		limit := c.entries[h.entry].opts&optLimit != 0
-		if h.dead || !limit && h.move != c.policy {
-			continue
-		}
-		helped := false
-		for j := range s.hits {
-			o := &s.hits[j]
-			if !o.dead && o.start >= h.end && (o.move == c.offer || o.move == c.escalate) {
-				helped = true
-				break
-			}
-		}
-		if !helped {
+		if h.dead || !limit && h.move != c.policy || lastHelp < h.end {
 			continue
 		}
 		h.dead = true
@@ -547,12 +435,18 @@ func (c *Classifier) questions(s *scratch) {
 		if h.dead || h.move != c.ask {
 			continue
 		}
+		// Bounded around the request, so that a pathological run-on sentence stays linear.
 		st := &s.sents[s.toks[h.start].sent]
-		if c.excluded(s, c.questionStart(s, st.first, h.start+1), st.last+1) {
+		first := max(st.first, h.start-askReach)
+		if c.excluded(s, c.questionStart(s, first, h.start+1), min(st.last+1, h.end+askReach)) {
 			h.dead = true
 		}
 	}
 }
+
+// askReach is how many words around a lexical request ("could you tell me") are searched
+// for a move that makes it something else.
+const askReach = 24
 
 // questionStart finds where the question of the sentence tokens [first, end) begins: the
 // last clause that opens like a question ("…, and tell me when it started?"). Clauses
@@ -577,7 +471,8 @@ func (c *Classifier) questionStart(s *scratch, first, end int32) int32 {
 // excluded reports whether a live hit of a move that is not a question overlaps tokens
 // [first, end).
 func (c *Classifier) excluded(s *scratch, first, end int32) bool {
-	for i := range s.hits {
+	from, to := s.overlapping(first, end)
+	for i := from; i < to; i++ {
 		h := &s.hits[i]
 		if h.dead || h.move < 0 || c.notAsk&(1<<h.move) == 0 {
 			continue
@@ -596,6 +491,8 @@ const (
 	capsLetters = 12 // letters a message needs before "mostly capitals" applies
 )
 
+// shouting finds runs of capitalised words, messages mostly in capitals, and piles of
+// exclamation marks.
 func (c *Classifier) shouting(s *scratch) {
 	run, own, runStart := 0, 0, 0
 	var upper, letters int32

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -216,7 +215,7 @@ func TestSarcasm(t *testing.T) {
 func TestShouting(t *testing.T) {
 	runMoves(t, []moveCase{
 		{"PLEASE READ MY MESSAGE.", moves(shouting)},
-		{"I told you TWICE already.", moves(rude, shouting)[:1]},
+		{"I told you TWICE already.", moves(rude)}, // one word of emphasis
 		{"Your PIN and the CVV are on the card.", nil},
 		{"Go to the FAQ, then the USB and VPN settings.", moves(offer)},
 		{"The ATM PIN SMS was sent.", nil},
@@ -357,6 +356,7 @@ func checkMatches(tb testing.TB, text string, ms []Match) {
 	}
 }
 
+// FuzzClassify checks that no input panics and that every result keeps its invariants.
 func FuzzClassify(f *testing.F) {
 	for _, s := range []string{
 		"", "Hi Dana, I'm Sam from support.", "I ALREADY TOLD YOU!!!", "Thanks SO much 🙄 /s",
@@ -371,9 +371,6 @@ func FuzzClassify(f *testing.F) {
 		checkMatches(t, text, got)
 		if !slices.Equal(c.Moves(text), movesOf(got)) {
 			t.Errorf("Moves and Classify disagree on %q", text)
-		}
-		if !utf8.ValidString(text) {
-			return
 		}
 	})
 }

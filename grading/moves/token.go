@@ -28,8 +28,8 @@ const (
 	tInSet       // belongs to a word set of the lexicon
 )
 
-// token is one word of a message. Offsets are int32 to keep the slice compact: a
-// message longer than 2 GiB is cut in Classify.
+// token is one word of a message. Offsets are int32 to keep the slice compact, which is
+// why Classify reads at most maxText bytes of a message.
 type token struct {
 	id         int32 // vocabulary id, -1 when the word is in no pattern
 	lo, hi     int32 // the lowercase word in scratch.buf
@@ -40,6 +40,8 @@ type token struct {
 	upper      int32 // letters in capitals, for the mostly-capitals rule
 	letters    int32
 	pm         [prefixWords]uint64 // the prefix patterns ("frustrat*") this word matches
+	wordBit    uint64              // fold64 of id and of the word's sets, for the
+	setBits    uint64              // automaton's next-token filter (see fedge)
 }
 
 // sentence is a run of tokens ended by . ! ? … or a line break.
@@ -47,7 +49,6 @@ type sentence struct {
 	first, last int32 // token indexes, last inclusive; first > last when empty
 	end         int32 // byte offset just past the closing punctuation
 	question    bool  // the closing punctuation has a ?
-	lastClause  int32 // clause index of the last clause
 }
 
 // span is a byte range of the original text.
@@ -103,7 +104,7 @@ func (c *Classifier) tokenize(s *scratch, text string) {
 		}
 		s.sents = append(s.sents, sentence{
 			first: sentStart, last: int32(len(s.toks)) - 1, end: int32(end),
-			question: question, lastClause: clause,
+			question: question,
 		})
 		sent++
 		clause++
@@ -128,7 +129,7 @@ func (c *Classifier) tokenize(s *scratch, text string) {
 			} else {
 				t = c.wordToken(s, text, i)
 			}
-			if c.words.flags(t.id)&wBreak != 0 {
+			if t.flags&wBreak != 0 {
 				endClause()
 			}
 			if !sentOpen {
@@ -210,9 +211,9 @@ func (c *Classifier) wordToken(s *scratch, text string, i int) token {
 	t := token{start: int32(i), lo: int32(len(s.buf))}
 	var upper, lower int32
 	h := uint32(fnvOffset)
-	if c := text[i]; c >= '0' && c <= '9' {
+	if b := text[i]; b >= '0' && b <= '9' {
 		t.flags |= tDigit
-	} else if c >= 'A' && c <= 'Z' {
+	} else if b >= 'A' && b <= 'Z' {
 		t.flags |= tTitle
 	}
 	j := i

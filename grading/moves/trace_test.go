@@ -9,14 +9,21 @@ import (
 
 // traceText prints every pattern hit for one message, live or dead, to debug the lexicon:
 //
-//	go test -run TestTrace ./grading/moves -moves.trace "I'll check."
+//	go test -v -run TestTrace ./grading/moves -moves.trace "I'll check."
 var traceText = flag.String("moves.trace", "", "print the lexicon hits for this text")
 
+// TestTrace prints the trace of -moves.trace, or checks the trace of a known message.
 func TestTrace(t *testing.T) {
-	if *traceText == "" {
-		t.Skip("no -moves.trace text given")
+	if *traceText != "" {
+		t.Log("\n" + strings.Join(trace(classifier(), *traceText), "\n"))
+		return
 	}
-	t.Log("\n" + strings.Join(trace(New(), *traceText), "\n"))
+	got := strings.Join(trace(classifier(), "I'm not sorry. Let me check."), "\n")
+	for _, want := range []string{`dead apologize`, `live hold`, `"Let me check"`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("trace lacks %q:\n%s", want, got)
+		}
+	}
 }
 
 // trace lists the hits of text with the rule that made each, after filtering.
