@@ -1,0 +1,167 @@
+package grading
+
+import (
+	"chatdojo/scenarios"
+)
+
+// moveSet is a set of moves as a bitset over scenarios.AllMoves ranks.
+type moveSet uint64
+
+func (s moveSet) has(m scenarios.Move) bool {
+	r := m.Rank()
+	return r >= 0 && s&(1<<uint(r)) != 0
+}
+
+func (s *moveSet) add(m scenarios.Move) {
+	if r := m.Rank(); r >= 0 {
+		*s |= 1 << uint(r)
+	}
+}
+
+// mechanismResult is the rule judge's reading of one reply.
+type mechanismResult struct {
+	m Mechanisms
+	// evidence per mechanism: the words that earned it.
+	er, in, ex string
+	// formulas are the stock phrases the reply used, for the repetition penalty.
+	formulas []string
+}
+
+// mechanisms grades the three empathy mechanisms of an agent reply a to the customer
+// message c, given the reply's moves. Level 2 needs a reply that is about this customer:
+// a feeling or understanding tied to words of their message, or a question about them.
+func (l *lexicon) mechanisms(a, c *text, mv moveSet) mechanismResult {
+	var r mechanismResult
+	negative := mv.has(scenarios.MoveDismiss)
+	for si, s := range a.sents {
+		formula, warm, understandG, understandS, personal := -1, -1, -1, -1, -1
+		feeling := -1
+		fEnd, wEnd, gEnd, sEnd, pEnd := 0, 0, 0, 0, 0
+		for i := s.first; i < s.last; i++ {
+			if n := l.formulas.at(a.words[:s.last], i); n > 0 && formula < 0 {
+				formula, fEnd = i, i+n
+				r.formulas = append(r.formulas, a.src[a.words[i].start:a.words[i+n-1].end])
+			}
+			if n := l.warm.at(a.words[:s.last], i); n > 0 && warm < 0 {
+				warm, wEnd = i, i+n
+			}
+			if n := l.understandGeneric.at(a.words[:s.last], i); n > 0 && understandG < 0 {
+				understandG, gEnd = i, i+n
+			}
+			if n := l.understandSpecific.at(a.words[:s.last], i); n > 0 && understandS < 0 {
+				understandS, sEnd = i, i+n
+			}
+			if n := l.personal.at(a.words[:s.last], i); n > 0 && personal < 0 {
+				personal, pEnd = i, i+n
+			}
+			if feeling < 0 && l.feelings[a.words[i].w] {
+				feeling = i
+			}
+		}
+		overlap := l.overlap(a, s, c)
+		// Emotional reaction.
+		if !negative {
+			level := 0
+			var ev string
+			switch {
+			case warm >= 0 && (feeling >= 0 || overlap >= 1):
+				level, ev = 2, a.span(warm, max(wEnd, feeling+1))
+			case feeling >= 0 && (formula >= 0 || mv.has(scenarios.MoveAcknowledgeEmotion) || mv.has(scenarios.MoveEmpathize) || mv.has(scenarios.MoveApologize)) && overlap >= 2:
+				level, ev = 2, a.span(feeling, feeling+1)
+			case formula >= 0:
+				level, ev = 1, a.span(formula, fEnd)
+			case warm >= 0:
+				level, ev = 1, a.span(warm, wEnd)
+			case feeling >= 0 && (mv.has(scenarios.MoveAcknowledgeEmotion) || mv.has(scenarios.MoveEmpathize)):
+				level, ev = 1, a.span(feeling, feeling+1)
+			}
+			if level > r.m.EmotionalReaction {
+				r.m.EmotionalReaction, r.er = level, ev
+			}
+		}
+		// Interpretation.
+		{
+			level := 0
+			var ev string
+			switch {
+			case understandS >= 0 && overlap >= 1:
+				level, ev = 2, a.span(understandS, sEnd)
+			case mv.has(scenarios.MoveEmpathize) && overlap >= 2 && (warm >= 0 || feeling >= 0 || understandS >= 0):
+				level, ev = 2, a.sentence(si)
+			case understandG >= 0 || understandS >= 0:
+				if understandS >= 0 {
+					level, ev = 1, a.span(understandS, sEnd)
+				} else {
+					level, ev = 1, a.span(understandG, gEnd)
+				}
+			}
+			if level > r.m.Interpretation {
+				r.m.Interpretation, r.in = level, ev
+			}
+		}
+		// Exploration: a question about the person is strong; a question about the
+		// case, or a request for details, is weak.
+		if s.question || personal >= 0 {
+			level := 0
+			var ev string
+			asks := mv.has(scenarios.MoveAskQuestion)
+			switch {
+			case s.question && personal >= 0 && (asks || mv.has(scenarios.MoveClose)) && !mv.has(scenarios.MoveRude):
+				level, ev = 2, a.span(personal, pEnd)
+			case s.question && (asks || mv.has(scenarios.MoveVerifyIdentity) || mv.has(scenarios.MoveClose)):
+				level, ev = 1, a.sentence(si)
+			}
+			if level > r.m.Exploration {
+				r.m.Exploration, r.ex = level, ev
+			}
+		}
+	}
+	if r.m.Exploration == 0 && (mv.has(scenarios.MoveAskQuestion) || mv.has(scenarios.MoveVerifyIdentity)) {
+		r.m.Exploration = 1
+	}
+	if r.m.EmotionalReaction == 0 && !negative && (mv.has(scenarios.MoveApologize) || mv.has(scenarios.MoveAcknowledgeEmotion)) {
+		r.m.EmotionalReaction = 1
+	}
+	if mv.has(scenarios.MoveBlameCustomer) || mv.has(scenarios.MoveRude) || mv.has(scenarios.MoveShouting) {
+		r.m.EmotionalReaction = min(r.m.EmotionalReaction, 1)
+		r.m.Interpretation = min(r.m.Interpretation, 1)
+	}
+	return r
+}
+
+// overlap counts the content words of sentence s of a that the customer message c uses
+// too: a reply that echoes the customer's own words is about their situation.
+func (l *lexicon) overlap(a *text, s sentence, c *text) int {
+	if c == nil {
+		return 0
+	}
+	n := 0
+	for i := s.first; i < s.last; i++ {
+		w := a.words[i].w
+		if len(w) < 3 || l.stop[w] {
+			continue
+		}
+		for j := range c.words {
+			if c.words[j].w == w {
+				n++
+				break
+			}
+		}
+	}
+	return n
+}
+
+// span returns the source text of words [i, j).
+func (t *text) span(i, j int) string {
+	if i < 0 || i >= len(t.words) {
+		return ""
+	}
+	j = min(max(j, i+1), len(t.words))
+	return t.src[t.words[i].start:t.words[j-1].end]
+}
+
+// sentence returns the source text of sentence i, trimmed.
+func (t *text) sentence(i int) string {
+	s := t.sents[i]
+	return t.src[t.words[s.first].start:t.words[s.last-1].end]
+}

@@ -1,0 +1,205 @@
+package grading
+
+import (
+	"context"
+	"math"
+	"strings"
+	"time"
+
+	"chatdojo/grading/moves"
+	"chatdojo/scenarios"
+)
+
+// Default timing targets when a conversation has no scenario: live chat.
+const (
+	defaultFirstResponse = 60 * time.Second
+	defaultReply         = 120 * time.Second
+)
+
+// Judge rates one agent turn: the three empathy mechanisms and, optionally, a
+// de-escalation rating. The rule judge is built in; a model-backed one plugs in here.
+// JudgeTurn returns EINTERNAL or EINVALID errors from the judge's backend; the grader
+// then falls back to the rules for that turn.
+type Judge interface {
+	Name() string
+	JudgeTurn(ctx context.Context, turn TurnContext) (Judgement, error)
+}
+
+// TurnContext is what a judge sees of one agent turn.
+type TurnContext struct {
+	// Customer is the customer message the agent answers ("" when none).
+	Customer string
+	Agent    string
+	Moves    []scenarios.Move
+	// CustomerMood is the customer's mood before the reply, 0–100.
+	CustomerMood int
+	History      []scenarios.Message
+}
+
+// Judgement is a judge's reading of one turn.
+type Judgement struct {
+	Mechanisms Mechanisms
+	// DeEscalation is 0–100, or nil to let the rules decide.
+	DeEscalation *int
+	Reason       string
+}
+
+// Options configure a Grader.
+type Options struct {
+	// Judge replaces the rule judge's mechanism levels; nil keeps the rules.
+	Judge Judge
+	// Lookup finds a conversation's scenario by id, for timing targets, issues and
+	// rubric weights; nil or not found means none.
+	Lookup func(id string) (*scenarios.Scenario, bool)
+}
+
+// Grader grades conversations. It is safe for concurrent use.
+type Grader struct {
+	cls    *moves.Classifier
+	lex    *lexicon
+	judge  Judge
+	lookup func(id string) (*scenarios.Scenario, bool)
+}
+
+// New returns a grader that classifies moves with cls.
+func New(cls *moves.Classifier, opts Options) *Grader {
+	return &Grader{cls: cls, lex: newLexicon(), judge: opts.Judge, lookup: opts.Lookup}
+}
+
+// JudgeName is the name written in a grade's judge field.
+func (g *Grader) JudgeName() string {
+	if g.judge != nil {
+		return g.judge.Name()
+	}
+	return "rules"
+}
+
+// judgeReply runs the rule judge on one reply to one customer message.
+func (g *Grader) judgeReply(customer, reply string) mechanismResult {
+	var a, c text
+	a.scan(reply, nil)
+	c.scan(customer, nil)
+	mv, _ := g.classify(reply)
+	return g.lex.mechanisms(&a, &c, mv)
+}
+
+// replyScore ranks a reply to a customer message: its empathy and de-escalation turn
+// scores together, as the grader would give them.
+func (g *Grader) replyScore(customer, reply string) int {
+	var a, c text
+	a.scan(reply, nil)
+	c.scan(customer, nil)
+	mv, _ := g.classify(reply)
+	mood := g.lex.estimateMood(&c, -1)
+	r := g.lex.mechanisms(&a, &c, mv)
+	e := empathyScore(r.m, mood, 0, mv)
+	d := deEscalationScore(mv, mood, nil, false)
+	return e + d
+}
+
+func (g *Grader) classify(s string) (moveSet, []moves.Match) {
+	ms := g.cls.Classify(s)
+	var set moveSet
+	for _, m := range ms {
+		set.add(m.Move)
+	}
+	return set, ms
+}
+
+// empathyScore turns the mechanisms into a 0–100 turn score. Empathy matters most when
+// the customer is upset: need runs from 0 (delighted) to 1 (furious), and a reply with
+// no empathy to a calm customer still scores 60. repeats is how often the reply's stock
+// phrases were said before; each repeat halves their worth again.
+func empathyScore(m Mechanisms, mood, repeats int, mv moveSet) int {
+	er := float64(m.EmotionalReaction)
+	if repeats > 0 && m.EmotionalReaction == 1 {
+		er /= float64(1 + repeats)
+	}
+	share := (0.4*er + 0.35*float64(m.Interpretation) + 0.25*float64(m.Exploration)) / 2
+	need := float64(100-mood) / 100
+	score := 100 * (need*share + (1-need)*(0.6+0.4*share))
+	for _, bad := range []scenarios.Move{scenarios.MoveDismiss, scenarios.MoveRude, scenarios.MoveBlameCustomer, scenarios.MoveShouting} {
+		if mv.has(bad) {
+			score -= 25
+		}
+	}
+	if mv.has(scenarios.MovePolicyWall) {
+		score -= 10
+	}
+	return clamp(int(math.Round(score)))
+}
+
+// moveWeights are what each move does to the customer's temper, for the de-escalation
+// score.
+var deEscalationWeights = [...]struct {
+	m scenarios.Move
+	w int
+}{
+	{scenarios.MoveTakeOwnership, 12}, {scenarios.MoveOfferSolution, 10}, {scenarios.MoveReassure, 8},
+	{scenarios.MoveSetExpectation, 8}, {scenarios.MoveExplain, 6}, {scenarios.MoveApologize, 5},
+	{scenarios.MoveAcknowledgeEmotion, 6}, {scenarios.MoveEmpathize, 6}, {scenarios.MoveEscalate, 3},
+	{scenarios.MoveThank, 2}, {scenarios.MoveBlameCustomer, -30}, {scenarios.MoveDismiss, -30},
+	{scenarios.MoveRude, -30}, {scenarios.MoveShouting, -25}, {scenarios.MovePolicyWall, -25},
+}
+
+// deEscalationScore rates what a reply did to the customer's temper: 50 plus what its
+// moves do, minus asking for what was already given, plus (when known) how the
+// customer's mood moved after it.
+func deEscalationScore(mv moveSet, mood int, moodAfter *int, repeatAsk bool) int {
+	score := 50
+	for _, w := range deEscalationWeights {
+		if mv.has(w.m) {
+			score += w.w
+		}
+	}
+	if mv.has(scenarios.MoveHold) && mood < 30 {
+		score -= 5
+	}
+	if repeatAsk {
+		score -= 10
+	}
+	if moodAfter != nil {
+		d := min(max(*moodAfter-mood, -30), 30)
+		score += d * 6 / 10
+	}
+	return clamp(score)
+}
+
+// timingScore rates a response time against its acceptable limit: at or under half the
+// target is excellent (100), at the target 70, and it falls to 0 at three times it.
+func timingScore(rt, target time.Duration) int {
+	if target <= 0 {
+		return 100
+	}
+	x := float64(rt) / float64(target)
+	switch {
+	case x <= 0.5:
+		return 100
+	case x <= 1:
+		return clamp(int(math.Round(100 - (x-0.5)/0.5*30)))
+	}
+	return clamp(int(math.Round(70 - (x-1)/2*70)))
+}
+
+func clamp(n int) int {
+	return min(max(n, 0), 100)
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// quote shortens s for a feedback line, at a word boundary.
+func quote(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	const limit = 80
+	if len(s) <= limit {
+		return s
+	}
+	cut := strings.LastIndexByte(s[:limit], ' ')
+	if cut < 30 {
+		cut = limit
+		for cut > 0 && s[cut]&0xC0 == 0x80 {
+			cut--
+		}
+	}
+	return s[:cut] + "…"
+}

@@ -1,0 +1,106 @@
+package grading
+
+// lexicon holds the word lists of the rule judge and the customer-state estimate,
+// compiled once by New. docs/grading.md explains how each is used.
+type lexicon struct {
+	stop map[string]bool
+	// feelings name a feeling or how hard something is ("frustrating", "awful").
+	feelings map[string]bool
+	// formulas are stock expressions of sympathy: level 1 at most on their own.
+	formulas phrases
+	// warm are markers of a sincere, personal emotional reaction.
+	warm phrases
+	// understandGeneric shows understanding without saying of what.
+	understandGeneric phrases
+	// understandSpecific introduces an understanding of the customer's situation.
+	understandSpecific phrases
+	// personal are words that make a question about the person, not the process.
+	personal phrases
+
+	// Customer-state cues.
+	angry    map[string]bool
+	worried  map[string]bool
+	positive map[string]bool
+	leave    phrases
+	softened phrases
+}
+
+func newLexicon() *lexicon {
+	set := func(words string) map[string]bool {
+		m := map[string]bool{}
+		for _, w := range splitWords(words) {
+			m[w] = true
+		}
+		return m
+	}
+	return &lexicon{
+		stop: set(stopwordList),
+		feelings: set(`frustrating frustrated frustration frustrations upsetting upset worrying worried worry worries
+			stressful stressed stress scary scared frightening frightened anxious anxiety annoying annoyed
+			disappointing disappointed disappointment awful horrible terrible infuriating maddening exhausting
+			distressing unsettling alarming panic panicking nightmare heartbreaking overwhelming overwhelmed shock
+			shocking shocked gutting gutted unfair angry anger furious hurtful hurt rough tough hard difficult
+			painful miserable fed embarrassing embarrassed concerning concerned concern nervous helpless
+			inconvenient infuriated livid devastating devastated sad upsetting lonely confusing confused`),
+		formulas: newPhrases(
+			"sorry for the inconvenience", "sorry for any inconvenience", "apologize for the inconvenience",
+			"apologise for the inconvenience", "apologies for the inconvenience", "apologies for any inconvenience",
+			"i understand your frustration", "i understand your concern", "i understand your concerns",
+			"we apologize for", "we apologise for", "we are sorry for", "we're sorry for", "sorry about that",
+			"oh no", "sorry to hear that", "i apologize", "i apologise", "my apologies", "apologies",
+			"sorry for the delay", "sorry for the wait", "sorry for the trouble", "we value your",
+			"your feedback is important", "thank you for your patience", "i understand how you feel",
+		),
+		warm: newPhrases(
+			"i can hear", "i can see how", "i can see you're", "i can see that you're", "i can only imagine",
+			"that sounds", "this sounds", "it sounds like", "sounds like", "must be", "must have been",
+			"really sorry", "so sorry", "truly sorry", "very sorry", "deeply sorry", "genuinely sorry",
+			"i hate that", "i'm sorry that", "i'm sorry you", "sorry you've", "sorry you had", "sorry you have",
+			"sorry this", "sorry that", "what a", "how awful", "how frustrating", "how stressful",
+			"i'd be", "i would be", "anyone would", "no one should", "nobody should", "nobody wants",
+			"i don't doubt", "that's awful", "that's horrible", "that's terrible", "that's really",
+			"completely understand how", "totally understand how", "understand how",
+		),
+		understandGeneric: newPhrases(
+			"i understand", "i see", "i get it", "got it", "that makes sense", "makes sense", "understood",
+			"i hear you", "understandable", "fair enough", "i know", "noted",
+		),
+		understandSpecific: newPhrases(
+			"no wonder", "i'd be", "i would be", "anyone would", "anyone in your", "so you've", "so you have",
+			"so you're", "so you were", "that means", "which means", "especially", "right before",
+			"on top of", "after waiting", "after all", "i can see why", "i get why", "i understand why",
+			"i see why", "i can understand why", "makes sense that", "it makes sense", "must be", "must have been",
+			"you've been", "you have been", "you were", "you're trying", "you are trying", "you just want",
+			"you need", "you needed", "you rely", "you depend", "the last thing you", "nobody wants",
+			"no one wants", "i know how", "i know that", "i realise", "i realize", "in your shoes",
+			"you've had to", "you have had to", "you had to", "twice", "again", "second time", "third time",
+			"all day", "all week", "for days", "for weeks",
+		),
+		personal: newPhrases(
+			"you feel", "you feeling", "feeling", "affect", "affecting", "affected", "impact", "impacting",
+			"manage", "managing", "are you ok", "are you okay", "are you alright", "is everyone", "is everything ok",
+			"what would", "make this right", "make it right", "what do you need", "you need it", "need it by",
+			"deadline", "in time", "important to you", "how are you", "worried about", "concerns", "concern",
+			"mean for you", "left you", "leave you", "without", "are you able", "is it urgent", "what matters",
+			"most important", "work for you", "works for you", "suit you", "prefer", "would you like to tell",
+			"how has", "how long have you", "safe", "right now", "today", "tonight", "this week", "for you",
+			"your family", "your job", "your work", "your business", "the baby", "your kids", "your children",
+		),
+		angry: set(`ridiculous unacceptable terrible worst useless angry furious joke disgusting disgraceful
+			pathetic awful horrible incompetent scam rubbish appalling outrageous absurd livid fuming annoyed
+			frustrated frustrating sick fed wtf hate shocking insane unbelievable incredible seriously clueless
+			nonsense garbage trash stupid idiots liars lied lying robbery theft stealing stole worthless`),
+		worried: set(`worried worry worrying scared afraid anxious panic panicking desperate nervous stressed
+			stress terrified frightened help urgent urgently emergency lost confused stuck please`),
+		positive: set(`thanks thank great perfect appreciate appreciated brilliant helpful lovely wonderful
+			excellent amazing fantastic awesome good happy pleased relieved glad sorted fine ok okay cheers
+			nice kind understand`),
+		leave: newPhrases(
+			"cancel", "cancelling", "canceling", "leave", "leaving", "switch to", "switching to", "lawyer",
+			"solicitor", "chargeback", "report you", "reporting you", "review", "never again", "done with",
+			"i'm done", "close my account", "take my business", "going elsewhere", "ombudsman", "trading standards",
+			"dispute", "complaint", "complain",
+		),
+		softened: newPhrases("thank you", "thanks", "no worries", "that's great", "that helps", "i appreciate"),
+	}
+}

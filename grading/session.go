@@ -1,0 +1,524 @@
+package grading
+
+import (
+	"context"
+	"math"
+	"time"
+
+	"chatdojo/grading/moves"
+	"chatdojo/scenarios"
+)
+
+// Grade grades one conversation. A simulator transcript brings the customer's mood and
+// the issues from its event log; for a bare transcript the mood is estimated from the
+// customer's own messages and, when the scenario is known, the issues are replayed from
+// the agent's moves. Scores that cannot be computed are nil.
+func (g *Grader) Grade(ctx context.Context, tr scenarios.Transcript) (Grade, error) {
+	gr := Grade{
+		ID: tr.ID, Scenario: tr.Scenario, User: tr.User, StartedAt: tr.StartedAt,
+		Judge: g.JudgeName(), Turns: []Turn{}, Outcome: tr.Outcome, Resolved: []string{},
+	}
+	var sc *scenarios.Scenario
+	if g.lookup != nil && tr.Scenario != "" {
+		sc, _ = g.lookup(tr.Scenario)
+	}
+	msgs := tr.Messages
+
+	// Pass 1: the customer's mood at each customer message.
+	moods := make([]int, len(msgs))
+	simulated := true
+	for _, m := range msgs {
+		if m.Role == scenarios.RoleCustomer && m.Mood == nil {
+			simulated = false
+		}
+	}
+	gr.MoodSource = MoodEstimated
+	if simulated && hasCustomer(msgs) {
+		gr.MoodSource = MoodSimulator
+	}
+	texts := make([]text, len(msgs))
+	var buf []byte
+	prev := -1
+	if tr.StartMood != nil {
+		prev = *tr.StartMood
+	}
+	for i, m := range msgs {
+		buf = texts[i].scan(m.Text, buf)
+		if m.Role != scenarios.RoleCustomer {
+			continue
+		}
+		if simulated {
+			moods[i] = *m.Mood
+		} else {
+			moods[i] = g.lex.estimateMood(&texts[i], prev)
+		}
+		prev = moods[i]
+	}
+	startMood := 50
+	if tr.StartMood != nil {
+		startMood = *tr.StartMood
+	} else if i := firstCustomer(msgs); i >= 0 {
+		startMood = moods[i]
+	}
+
+	// Pass 2: each agent turn.
+	firstTarget, replyTarget := defaultFirstResponse, defaultReply
+	if sc != nil {
+		firstTarget, replyTarget = sc.Timing.FirstResponse, sc.Timing.Reply
+	}
+	var (
+		lastCustomer  = -1
+		mood          = startMood
+		unanswered    time.Time
+		responseTimes []float64
+		formulaUses   = map[string]int{}
+		asked         = map[string]bool{}
+		repeats       int
+		transfers     int
+		slow          int
+		weighted      float64
+		weights       float64
+		deSum         int
+		timingSum     int
+		timingN       int
+		timed         = true
+		replay        = newIssueReplay(sc, tr)
+	)
+	for i, m := range msgs {
+		if err := ctx.Err(); err != nil {
+			return Grade{}, err
+		}
+		if m.Role == scenarios.RoleCustomer {
+			lastCustomer, mood = i, moods[i]
+			if unanswered.IsZero() {
+				unanswered = m.At.Time
+			}
+			continue
+		}
+		if m.Role != scenarios.RoleAgent {
+			continue
+		}
+		a := &texts[i]
+		mv, matches := g.classify(m.Text)
+		var c *text
+		customerText := ""
+		if lastCustomer >= 0 {
+			c, customerText = &texts[lastCustomer], msgs[lastCustomer].Text
+		}
+		r := g.lex.mechanisms(a, c, mv)
+		judgement := Judgement{Mechanisms: r.m}
+		if g.judge != nil {
+			jm, err := g.judge.JudgeTurn(ctx, TurnContext{Customer: customerText, Agent: m.Text, Moves: moveList(matches), CustomerMood: mood, History: msgs[:i]})
+			if err == nil {
+				judgement = jm
+			} else if ctx.Err() != nil {
+				return Grade{}, ctx.Err()
+			}
+		}
+		rep := 0
+		for _, f := range r.formulas {
+			key := lower(f)
+			rep = max(rep, formulaUses[key])
+			formulaUses[key]++
+		}
+		repeatAsk := g.repeatAsk(mv, a, msgs[:i], texts[:i], asked)
+		if repeatAsk {
+			repeats++
+		}
+		if mv.has(scenarios.MoveEscalate) {
+			transfers++
+		}
+		var after *int
+		for j := i + 1; j < len(msgs); j++ {
+			if msgs[j].Role == scenarios.RoleCustomer {
+				after = ptr(moods[j])
+				break
+			}
+		}
+		t := Turn{Index: i, Text: m.Text, Moves: moveList(matches), Evidence: evidenceOf(matches, r), Empathy: judgement.Mechanisms}
+		t.Scores.Empathy = empathyScore(judgement.Mechanisms, mood, rep, mv)
+		if judgement.DeEscalation != nil {
+			t.Scores.DeEscalation = clamp(*judgement.DeEscalation)
+		} else {
+			t.Scores.DeEscalation = deEscalationScore(mv, mood, after, repeatAsk)
+		}
+		var rt time.Duration
+		answered := !unanswered.IsZero()
+		if answered && !m.At.IsZero() {
+			rt = m.At.Sub(unanswered)
+			target := replyTarget
+			if len(responseTimes) == 0 {
+				target = firstTarget
+			}
+			t.Scores.Timing = ptr(timingScore(rt, target))
+			if rt > target {
+				slow++
+			}
+			responseTimes = append(responseTimes, rt.Seconds())
+			timingSum += *t.Scores.Timing
+			timingN++
+		} else if answered {
+			timed = false
+		}
+		unanswered = time.Time{}
+		t.Feedback = g.feedback(m.Text, matches, mv, r, judgement.Mechanisms, mood, rep, repeatAsk, t.Scores.Timing, rt, customerText)
+		gr.Turns = append(gr.Turns, t)
+
+		w := 0.5 + float64(100-mood)/100
+		weighted += w * float64(t.Scores.Empathy)
+		weights += w
+		deSum += t.Scores.DeEscalation
+		replay.agent(mv, m.At.Time)
+	}
+
+	// Session scores.
+	endMood, haveEnd := startMood, false
+	if tr.FinalMood != nil {
+		endMood, haveEnd = *tr.FinalMood, true
+	} else if i := lastCustomerIndex(msgs); i >= 0 {
+		endMood, haveEnd = moods[i], true
+	}
+	resolved, resolvedAt := replay.result()
+	gr.Resolved = resolved
+	if len(gr.Turns) > 0 {
+		gr.Scores.Empathy = ptr(int(math.Round(weighted / weights)))
+		de := float64(deSum) / float64(len(gr.Turns))
+		if haveEnd {
+			traj := float64(clamp(50 + endMood - startMood))
+			de = 0.5*de + 0.5*traj
+		}
+		if tr.Outcome == scenarios.OutcomeWalkedAway {
+			de = math.Min(de, 25)
+		}
+		gr.Scores.DeEscalation = ptr(int(math.Round(de)))
+		if timingN > 0 && timed {
+			gr.Scores.Timing = ptr(int(math.Round(float64(timingSum) / float64(timingN))))
+		}
+		if sc != nil {
+			gr.Scores.Resolution = ptr(replay.score())
+		}
+	}
+	rubric := scenarios.DefaultRubric
+	if sc != nil {
+		rubric = sc.Rubric
+	}
+	gr.Scores.Overall = overall(gr.Scores, rubric)
+
+	// KPIs.
+	if len(responseTimes) > 0 && timed {
+		gr.KPIs.FirstResponseS = ptr(round1(responseTimes[0]))
+		sum := 0.0
+		for _, x := range responseTimes {
+			sum += x
+		}
+		gr.KPIs.AvgResponseS = ptr(round1(sum / float64(len(responseTimes))))
+	}
+	if !resolvedAt.IsZero() && len(msgs) > 0 && !msgs[0].At.IsZero() {
+		gr.KPIs.ResolutionS = ptr(round1(resolvedAt.Sub(msgs[0].At.Time).Seconds()))
+	}
+	if haveEnd && hasCustomer(msgs) {
+		gr.KPIs.CSAT = ptr(csatFromMood(endMood))
+	}
+	if len(gr.Turns) > 0 {
+		silences := 0
+		for _, ev := range tr.Events {
+			if ev.Type == scenarios.EventSilence {
+				silences++
+			}
+		}
+		ces := 1
+		if repeats > 0 {
+			ces++
+		}
+		if repeats > 1 {
+			ces++
+		}
+		if transfers > 0 {
+			ces++
+		}
+		if slow > 0 || silences > 0 {
+			ces++
+		}
+		gr.KPIs.CES = ptr(min(ces, 5))
+	}
+	return gr, nil
+}
+
+// overall is the weighted mean of the scores that are not nil, with the rubric's
+// weights renormalised over those present.
+func overall(s Scores, r scenarios.Rubric) *int {
+	parts := []struct {
+		v *int
+		w int
+	}{{s.Empathy, r.Empathy}, {s.DeEscalation, r.DeEscalation}, {s.Timing, r.Timing}, {s.Resolution, r.Resolution}}
+	sum, weights := 0.0, 0
+	for _, p := range parts {
+		if p.v != nil && p.w > 0 {
+			sum += float64(*p.v * p.w)
+			weights += p.w
+		}
+	}
+	if weights == 0 {
+		return nil
+	}
+	return ptr(int(math.Round(sum / float64(weights))))
+}
+
+// repeatAsk reports whether an agent message asks for a detail the customer already
+// gave (an email address, an order or account number) or repeats an earlier question.
+func (g *Grader) repeatAsk(mv moveSet, a *text, prev []scenarios.Message, prevTexts []text, asked map[string]bool) bool {
+	repeat := false
+	if mv.has(scenarios.MoveVerifyIdentity) {
+		wantsEmail, wantsNumber := false, false
+		for _, w := range a.words {
+			switch w.w {
+			case "email", "e-mail":
+				wantsEmail = true
+			case "number", "reference", "digits", "id":
+				wantsNumber = true
+			}
+		}
+		for j, m := range prev {
+			if m.Role != scenarios.RoleCustomer {
+				continue
+			}
+			if wantsEmail && containsByte(m.Text, '@') {
+				repeat = true
+			}
+			if wantsNumber && hasDigitRun(&prevTexts[j], 4) {
+				repeat = true
+			}
+		}
+	}
+	for _, s := range a.sents {
+		if !s.question {
+			continue
+		}
+		key := g.lex.signature(a, s)
+		if key == "" {
+			continue
+		}
+		if asked[key] {
+			repeat = true
+		}
+		asked[key] = true
+	}
+	return repeat
+}
+
+// signature is a question's content words in order, to spot the same question asked
+// twice.
+func (l *lexicon) signature(a *text, s sentence) string {
+	var b []byte
+	for i := s.first; i < s.last; i++ {
+		w := a.words[i].w
+		if len(w) < 3 || l.stop[w] {
+			continue
+		}
+		b = append(b, w...)
+		b = append(b, ' ')
+	}
+	return string(b)
+}
+
+func containsByte(s string, c byte) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == c {
+			return true
+		}
+	}
+	return false
+}
+
+func hasDigitRun(t *text, n int) bool {
+	for _, w := range t.words {
+		digits := 0
+		for i := 0; i < len(w.w); i++ {
+			if '0' <= w.w[i] && w.w[i] <= '9' {
+				digits++
+			}
+		}
+		if digits >= n {
+			return true
+		}
+	}
+	return false
+}
+
+func hasCustomer(msgs []scenarios.Message) bool {
+	return firstCustomer(msgs) >= 0
+}
+
+func firstCustomer(msgs []scenarios.Message) int {
+	for i, m := range msgs {
+		if m.Role == scenarios.RoleCustomer {
+			return i
+		}
+	}
+	return -1
+}
+
+func lastCustomerIndex(msgs []scenarios.Message) int {
+	for i := len(msgs) - 1; i >= 0; i-- {
+		if msgs[i].Role == scenarios.RoleCustomer {
+			return i
+		}
+	}
+	return -1
+}
+
+func round1(x float64) float64 {
+	return math.Round(x*10) / 10
+}
+
+func lower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+func moveList(ms []moves.Match) []scenarios.Move {
+	out := make([]scenarios.Move, len(ms))
+	for i, m := range ms {
+		out[i] = m.Move
+	}
+	return out
+}
+
+// evidenceOf maps each move and mechanism to the words that earned it.
+func evidenceOf(ms []moves.Match, r mechanismResult) map[string][]string {
+	ev := make(map[string][]string, len(ms)+3)
+	for _, m := range ms {
+		ev[string(m.Move)] = m.Evidence
+	}
+	if r.er != "" {
+		ev["emotional_reaction"] = []string{r.er}
+	}
+	if r.in != "" {
+		ev["interpretation"] = []string{r.in}
+	}
+	if r.ex != "" {
+		ev["exploration"] = []string{r.ex}
+	}
+	return ev
+}
+
+// issueReplay follows the scenario's issues through a conversation: from the event
+// log when the transcript has one, else by replaying the agent's moves as the
+// simulator would (needs accumulate from the moment an issue is active; resolving one
+// reveals the issues after it).
+type issueReplay struct {
+	sc       *scenarios.Scenario
+	fromLog  bool
+	resolved []string
+	at       time.Time
+	active   map[string]bool
+	done     map[string]bool
+	seen     map[string]map[scenarios.Move]bool
+}
+
+func newIssueReplay(sc *scenarios.Scenario, tr scenarios.Transcript) *issueReplay {
+	r := &issueReplay{sc: sc, resolved: []string{}, active: map[string]bool{}, done: map[string]bool{}, seen: map[string]map[scenarios.Move]bool{}}
+	for _, ev := range tr.Events {
+		if ev.Type == scenarios.EventResolved {
+			r.fromLog = true
+			r.resolved = append(r.resolved, ev.Issue)
+			r.done[ev.Issue] = true
+			r.at = ev.At.Time
+		}
+		if ev.Type == scenarios.EventNeed {
+			r.fromLog = true
+			if r.seen[ev.Issue] == nil {
+				r.seen[ev.Issue] = map[scenarios.Move]bool{}
+			}
+			for _, m := range ev.Moves {
+				r.seen[ev.Issue][m] = true
+			}
+		}
+		if ev.Type == scenarios.EventOutcome || ev.Type == scenarios.EventReveal {
+			r.fromLog = true
+		}
+	}
+	if r.fromLog && (sc == nil || len(r.resolved) < len(sc.Issues)) {
+		r.at = time.Time{} // resolution time only when every issue was resolved
+	}
+	if !r.fromLog && sc != nil {
+		for _, is := range sc.Issues {
+			if is.RevealAfter == "" {
+				r.active[is.ID] = true
+			}
+		}
+	}
+	return r
+}
+
+func (r *issueReplay) agent(mv moveSet, at time.Time) {
+	if r.fromLog || r.sc == nil {
+		return
+	}
+	var newly []string
+	for _, is := range r.sc.Issues {
+		if !r.active[is.ID] || r.done[is.ID] {
+			continue
+		}
+		if r.seen[is.ID] == nil {
+			r.seen[is.ID] = map[scenarios.Move]bool{}
+		}
+		all := true
+		for _, n := range is.Needs {
+			if mv.has(n) {
+				r.seen[is.ID][n] = true
+			}
+			all = all && r.seen[is.ID][n]
+		}
+		if all {
+			r.done[is.ID] = true
+			r.resolved = append(r.resolved, is.ID)
+			newly = append(newly, is.ID)
+		}
+	}
+	for _, id := range newly {
+		for _, is := range r.sc.Issues {
+			if is.RevealAfter == id {
+				r.active[is.ID] = true
+			}
+		}
+	}
+	if len(r.resolved) == len(r.sc.Issues) && r.at.IsZero() {
+		r.at = at
+	}
+}
+
+func (r *issueReplay) result() ([]string, time.Time) {
+	return r.resolved, r.at
+}
+
+// score is the share of issues resolved, with half credit for the needed moves made on
+// an issue left open.
+func (r *issueReplay) score() int {
+	if r.sc == nil || len(r.sc.Issues) == 0 {
+		return 0
+	}
+	total := 0.0
+	for _, is := range r.sc.Issues {
+		if r.done[is.ID] {
+			total++
+			continue
+		}
+		if len(is.Needs) > 0 {
+			got := 0
+			for _, n := range is.Needs {
+				if r.seen[is.ID][n] {
+					got++
+				}
+			}
+			total += 0.5 * float64(got) / float64(len(is.Needs))
+		}
+	}
+	return clamp(int(math.Round(100 * total / float64(len(r.sc.Issues)))))
+}
+

@@ -1,0 +1,211 @@
+package grading
+
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
+// text is one message cut into lower-case words and sentences in a single pass, with
+// the counts the customer-state estimate needs. The grader reads every message through
+// it once.
+type text struct {
+	src   string
+	words []word
+	sents []sentence
+	// letters and upper count letters, for the share of capitals; bangs counts "!".
+	letters, upper, bangs int
+	// capsRun is the longest run of words written in capitals (2+ letters).
+	capsRun int
+}
+
+// word is a lower-cased word and where it is in the source.
+type word struct {
+	w          string
+	start, end int // in the source
+	l0, l1     int // in the lower-case copy
+	sent       int
+}
+
+// sentence is a span of words; question reports a sentence that ends with "?".
+type sentence struct {
+	first, last int // word indexes, last exclusive
+	start, end  int // byte offsets in the source
+	question    bool
+}
+
+// scan fills t from s. buf is reused for the lower-case copy.
+func (t *text) scan(s string, buf []byte) []byte {
+	t.src = s
+	t.words = t.words[:0]
+	t.sents = t.sents[:0]
+	t.letters, t.upper, t.bangs, t.capsRun = 0, 0, 0, 0
+	buf = buf[:0]
+	sentStart, sentFirst := 0, 0
+	run := 0
+	closeSent := func(end int, q bool) {
+		if len(t.words) > sentFirst {
+			t.sents = append(t.sents, sentence{first: sentFirst, last: len(t.words), start: sentStart, end: end, question: q})
+		}
+		sentFirst = len(t.words)
+		sentStart = end
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case isWordByte(c):
+				// A word: letters, digits and inner apostrophes.
+				start := i
+				b0 := len(buf)
+				allUpper, letters := true, 0
+				for i < len(s) {
+					c := s[i]
+					if isWordByte(c) {
+						if 'A' <= c && c <= 'Z' {
+							t.upper++
+							t.letters++
+							letters++
+							c += 'a' - 'A'
+						} else if 'a' <= c && c <= 'z' {
+							t.letters++
+							letters++
+							allUpper = false
+						}
+						buf = append(buf, c)
+						i++
+						continue
+					}
+					if (c == '\'') && i+1 < len(s) && isLetter(s[i+1]) && i > start {
+						buf = append(buf, '\'')
+						i++
+						continue
+					}
+					if c == 0xE2 && i+2 < len(s) && s[i+1] == 0x80 && s[i+2] == 0x99 && i+3 < len(s) && isLetter(s[i+3]) {
+						buf = append(buf, '\'') // ’
+						i += 3
+						continue
+					}
+					break
+				}
+				if allUpper && letters >= 2 {
+					run++
+					t.capsRun = max(t.capsRun, run)
+				} else if letters > 0 {
+					run = 0
+				}
+				t.words = append(t.words, word{start: start, end: i, l0: b0, l1: len(buf), sent: len(t.sents)})
+				continue
+			case c == '.' || c == '?' || c == '!':
+				if c == '!' {
+					t.bangs++
+				}
+				j := i
+				q := false
+				for j < len(s) && (s[j] == '.' || s[j] == '?' || s[j] == '!') {
+					if s[j] == '?' {
+						q = true
+					}
+					if s[j] == '!' && j > i {
+						t.bangs++
+					}
+					j++
+				}
+				// A dot inside a number or an abbreviation ("3.5", "e.g.") is no end.
+				if c == '.' && !q && j-i == 1 && j < len(s) && s[j] != ' ' && s[j] != '\n' {
+					i = j
+					continue
+				}
+				closeSent(j, q)
+				i = j
+				continue
+			case c == '\n':
+				closeSent(i, false)
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsLetter(r) {
+			t.letters++
+			if unicode.IsUpper(r) {
+				t.upper++
+			}
+		}
+		i += n
+	}
+	closeSent(len(s), false)
+	low := string(buf) // one allocation for every word of the message
+	for i := range t.words {
+		t.words[i].w = low[t.words[i].l0:t.words[i].l1]
+	}
+	return buf
+}
+
+func isWordByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
+
+func isLetter(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+}
+
+// phrases is a lexicon of word sequences, looked up by their first word.
+type phrases map[string][][]string
+
+// newPhrases compiles a list of space-separated phrases.
+func newPhrases(list ...string) phrases {
+	p := phrases{}
+	for _, s := range list {
+		ws := splitWords(s)
+		if len(ws) > 0 {
+			p[ws[0]] = append(p[ws[0]], ws[1:])
+		}
+	}
+	return p
+}
+
+func splitWords(s string) []string {
+	var out []string
+	start := -1
+	for i := 0; i <= len(s); i++ {
+		if i == len(s) || s[i] == ' ' {
+			if start >= 0 {
+				out = append(out, s[start:i])
+			}
+			start = -1
+			continue
+		}
+		if start < 0 {
+			start = i
+		}
+	}
+	return out
+}
+
+// at reports the length in words of the longest phrase that starts at word i, or 0.
+func (p phrases) at(ws []word, i int) int {
+	rests, ok := p[ws[i].w]
+	if !ok {
+		return 0
+	}
+	best := 0
+	for _, rest := range rests {
+		if i+1+len(rest) > len(ws) || 1+len(rest) <= best {
+			continue
+		}
+		match := true
+		for k, w := range rest {
+			if w != "*" && ws[i+1+k].w != w {
+				match = false
+				break
+			}
+		}
+		if match {
+			best = 1 + len(rest)
+		}
+	}
+	return best
+}
+
+// stopwordList are words too common to show that a reply is about this customer.
+const stopwordList = "the a an and or but so to of in on at for with from by is are was were be been being it its it's this that these those i i'm i've i'll i'd me my mine we we're we've we'll our ours you you're you've you'll your yours he she they them their there here what which who whom when where why how not no yes do does did done have has had having can could will would should shall may might must just very really too also about into over than then now get got go going make made please thanks thank sorry hi hello dear regards any some all more most much many one two can't don't won't it'll that's there's let me"
