@@ -53,9 +53,9 @@ type KPIs struct {
 // Turn is the grade of one agent message.
 type Turn struct {
 	// Index is the message's position in the conversation, from 0.
-	Index int                 `json:"index"`
-	Text  string              `json:"text"`
-	Moves []scenarios.Move    `json:"moves"`
+	Index int              `json:"index"`
+	Text  string           `json:"text"`
+	Moves []scenarios.Move `json:"moves"`
 	// Evidence maps a move or mechanism to the words that earned it.
 	Evidence map[string][]string `json:"evidence"`
 	Empathy  Mechanisms          `json:"empathy"`

@@ -521,4 +521,3 @@ func (r *issueReplay) score() int {
 	}
 	return clamp(int(math.Round(100 * total / float64(len(r.sc.Issues)))))
 }
-
