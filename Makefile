@@ -37,6 +37,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParseScript$$' -fuzztime $(FUZZTIME) ./simulator
 	$(GO) test -run '^$$' -fuzz '^FuzzClassify$$' -fuzztime $(FUZZTIME) ./grading/moves
 
-## eval: the moves classifier's precision and recall on the labelled set
+## eval: the moves classifier on its tuning and held-out sets; the grader's mechanism
+## F1s and pair accuracy on its labelled set
 eval:
-	$(GO) test -count=1 -v -run '^TestLabelledSet$$' ./grading/moves | grep -v '^=== RUN'
+	$(GO) test -count=1 -v -run '^Test(LabelledSet|HeldoutSet)$$' ./grading/moves
+	$(GO) test -count=1 -v -run '^TestEval$$' ./grading

@@ -88,6 +88,7 @@ Commands:
   practice   play a scenario in the terminal, in real time
   simulate   play an agent script against a scenario and print the transcript
   lint       check scenario files and report every problem with its line
+  grade      grade conversations (JSON Lines) on empathy, de-escalation, timing, resolution
 
 Run "chatdojo <command> --help" for a command's flags. The web app (serve), the
 grader (grade, report) and accounts (migrate, user, token, doctor) are not built yet.
@@ -127,7 +128,9 @@ func (e *env) run(ctx context.Context, args []string) error {
 		return e.simulate(ctx, rest)
 	case "practice":
 		return e.practice(ctx, rest)
-	case "serve", "grade", "report", "migrate", "user", "token", "doctor":
+	case "grade":
+		return e.grade(ctx, rest)
+	case "serve", "report", "migrate", "user", "token", "doctor":
 		return usageErrorf("%s is not built yet; available now: practice, simulate, lint", cmd)
 	}
 	fmt.Fprint(e.stderr, usage)
