@@ -2,6 +2,7 @@ package grading
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"chatdojo/grading/moves"
@@ -32,10 +33,7 @@ func (g *Grader) feedback(reply string, matches []moves.Match, mv moveSet, r mec
 		return ""
 	}
 	q := func(s string) string {
-		if s == "" {
-			s = firstSentence(reply)
-		}
-		return `"` + quote(s) + `"`
+		return `"` + quote(around(reply, s)) + `"`
 	}
 	for _, n := range negativeAdvice {
 		if mv.has(n.m) {
@@ -68,27 +66,63 @@ func (g *Grader) feedback(reply string, matches []moves.Match, mv moveSet, r mec
 	if mv.has(scenarios.MoveHold) && !mv.has(scenarios.MoveSetExpectation) {
 		return q(evidence(scenarios.MoveHold)) + " asks the customer to wait; say how long (\"about two minutes\")."
 	}
-	if m.EmotionalReaction == 2 || m.Interpretation == 2 {
-		ev := r.er
-		if ev == "" {
-			ev = r.in
-		}
-		return q(ev) + " shows you understood this customer's situation; keep doing that."
+	if m.Interpretation == 2 {
+		return q(r.in) + " shows you understood this customer's situation; keep doing that."
+	}
+	if m.EmotionalReaction == 2 {
+		return q(r.er) + " names how the customer feels about what happened; keep doing that."
 	}
 	if m.Exploration == 2 {
 		return q(r.ex) + " asks about the customer, not just the case; good."
 	}
-	if mv.has(scenarios.MoveSetExpectation) || mv.has(scenarios.MoveTakeOwnership) {
-		ev := evidence(scenarios.MoveTakeOwnership)
-		if ev == "" {
-			ev = evidence(scenarios.MoveSetExpectation)
-		}
-		return q(ev) + " tells the customer what happens next; good. Acknowledging how they feel would make it stronger."
+	if mv.has(scenarios.MoveTakeOwnership) {
+		return q(evidence(scenarios.MoveTakeOwnership)) + " owns the problem, which calms people down; good."
+	}
+	if mv.has(scenarios.MoveSetExpectation) {
+		return q(evidence(scenarios.MoveSetExpectation)) + " tells the customer what happens next and when; good."
+	}
+	if mv.has(scenarios.MoveVerifyIdentity) {
+		return q(evidence(scenarios.MoveVerifyIdentity)) + " asks for details; say why you need them (\"so I can find the payment\") so it does not feel like a hurdle."
 	}
 	if len(matches) == 0 {
 		return q("") + " does not move the conversation on; ask a question, explain, or offer a next step."
 	}
 	return q("") + " is fine; tie it to what the customer said to make it feel personal."
+}
+
+// around widens a piece of evidence to the sentence of the reply that holds it, so the
+// quote reads as the agent wrote it; with no evidence it is the reply's first sentence.
+func around(reply, ev string) string {
+	if ev == "" {
+		return firstSentence(reply)
+	}
+	i := strings.Index(reply, ev)
+	if i < 0 || len(ev) >= 40 {
+		return ev
+	}
+	start := i
+	for start > 0 && !isSentenceEnd(reply, start-1) {
+		start--
+	}
+	end := i + len(ev)
+	for end < len(reply) && !isSentenceEnd(reply, end) {
+		end++
+	}
+	if end < len(reply) {
+		end++
+	}
+	return strings.TrimSpace(reply[start:end])
+}
+
+// isSentenceEnd reports whether s[i] ends a sentence; the dot of "£49.99" does not.
+func isSentenceEnd(s string, i int) bool {
+	switch s[i] {
+	case '?', '!', '\n':
+		return true
+	case '.':
+		return i+1 >= len(s) || s[i+1] < '0' || s[i+1] > '9'
+	}
+	return false
 }
 
 func firstSentence(s string) string {

@@ -92,7 +92,7 @@ func (g *Grader) replyScore(customer, reply string) int {
 	mv, _ := g.classify(reply)
 	mood := g.lex.estimateMood(&c, -1)
 	r := g.lex.mechanisms(&a, &c, mv)
-	e := empathyScore(r.m, mood, 0, mv)
+	e := empathyScore(r.m, mood, 0, mv, 1)
 	d := deEscalationScore(mv, mood, nil, false)
 	return e + d
 }
@@ -110,13 +110,16 @@ func (g *Grader) classify(s string) (moveSet, []moves.Match) {
 // the customer is upset: need runs from 0 (delighted) to 1 (furious), and a reply with
 // no empathy to a calm customer still scores 60. repeats is how often the reply's stock
 // phrases were said before; each repeat halves their worth again.
-func empathyScore(m Mechanisms, mood, repeats int, mv moveSet) int {
+// needScale lowers the need when empathy was shown recently and the customer has not
+// grown more upset since: a turn that gets on with the task then is not a lapse.
+func empathyScore(m Mechanisms, mood, repeats int, mv moveSet, needScale float64) int {
 	er := float64(m.EmotionalReaction)
 	if repeats > 0 && m.EmotionalReaction == 1 {
 		er /= float64(1 + repeats)
 	}
-	share := (0.4*er + 0.35*float64(m.Interpretation) + 0.25*float64(m.Exploration)) / 2
-	need := float64(100-mood) / 100
+	// One mechanism done well is already a good deal of empathy; all three saturate.
+	share := min(1, (0.6*er+0.5*float64(m.Interpretation)+0.35*float64(m.Exploration))/2)
+	need := float64(100-mood) / 100 * needScale
 	score := 100 * (need*share + (1-need)*(0.6+0.4*share))
 	for _, bad := range []scenarios.Move{scenarios.MoveDismiss, scenarios.MoveRude, scenarios.MoveBlameCustomer, scenarios.MoveShouting} {
 		if mv.has(bad) {

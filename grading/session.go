@@ -83,6 +83,8 @@ func (g *Grader) Grade(ctx context.Context, tr scenarios.Transcript) (Grade, err
 		timingN       int
 		timed         = true
 		replay        = newIssueReplay(sc, tr)
+		shownAt       = -1 // the last turn that showed empathy, and the mood then
+		shownMood     int
 	)
 	for i, m := range msgs {
 		if err := ctx.Err(); err != nil {
@@ -136,7 +138,14 @@ func (g *Grader) Grade(ctx context.Context, tr scenarios.Transcript) (Grade, err
 			}
 		}
 		t := Turn{Index: i, Text: m.Text, Moves: moveList(matches), Evidence: evidenceOf(matches, r), Empathy: judgement.Mechanisms}
-		t.Scores.Empathy = empathyScore(judgement.Mechanisms, mood, rep, mv)
+		needScale := 1.0
+		if shownAt >= 0 && mood >= shownMood {
+			needScale = 0.5
+		}
+		t.Scores.Empathy = empathyScore(judgement.Mechanisms, mood, rep, mv, needScale)
+		if judgement.Mechanisms.EmotionalReaction+judgement.Mechanisms.Interpretation >= 2 {
+			shownAt, shownMood = i, mood
+		}
 		if judgement.DeEscalation != nil {
 			t.Scores.DeEscalation = clamp(*judgement.DeEscalation)
 		} else {
