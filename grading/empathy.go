@@ -27,10 +27,10 @@ type mechanismResult struct {
 	formulas []string
 }
 
-// mechanisms grades the three empathy mechanisms of an agent reply a to the customer
-// message c, given the reply's moves. Level 2 needs a reply that is about this customer:
+// mechanisms grades the three empathy mechanisms of an agent reply a to the customer's
+// recent messages c (the last one first), given the reply's moves. Level 2 needs a reply that is about this customer:
 // a feeling or understanding tied to words of their message, or a question about them.
-func (l *lexicon) mechanisms(a, c *text, mv moveSet) mechanismResult {
+func (l *lexicon) mechanisms(a *text, c []*text, mv moveSet) mechanismResult {
 	var r mechanismResult
 	negative := mv.has(scenarios.MoveDismiss)
 	for si, s := range a.sents {
@@ -129,22 +129,23 @@ func (l *lexicon) mechanisms(a, c *text, mv moveSet) mechanismResult {
 	return r
 }
 
-// overlap counts the content words of sentence s of a that the customer message c uses
-// too: a reply that echoes the customer's own words is about their situation.
-func (l *lexicon) overlap(a *text, s sentence, c *text) int {
-	if c == nil {
-		return 0
-	}
+// overlap counts the content words of sentence s of a that the customer's recent
+// messages use too: a reply that echoes the customer's own words is about their
+// situation.
+func (l *lexicon) overlap(a *text, s sentence, cs []*text) int {
 	n := 0
 	for i := s.first; i < s.last; i++ {
 		w := a.words[i].w
 		if len(w) < 3 || l.stop[w] {
 			continue
 		}
-		for j := range c.words {
-			if c.words[j].w == w {
-				n++
-				break
+	search:
+		for _, c := range cs {
+			for j := range c.words {
+				if c.words[j].w == w {
+					n++
+					break search
+				}
 			}
 		}
 	}

@@ -54,6 +54,9 @@ func (g *Grader) feedback(reply string, matches []moves.Match, mv moveSet, r mec
 		return fmt.Sprintf("%s came %s after the customer wrote; send a short holding line (\"Let me check that for you.\") much sooner.", q(""), roundDuration(rt))
 	}
 	upset := mood < 40
+	if upset && m.EmotionalReaction == 0 && m.Interpretation == 0 && mv == 1<<uint(scenarios.MoveGreet.Rank()) {
+		return q("") + " greets the customer, but they are upset: acknowledge how they feel in the same message (\"I'm sorry this happened, let's sort it out.\")."
+	}
 	if upset && m.EmotionalReaction == 0 && m.Interpretation == 0 {
 		return q("") + " goes straight to the task while the customer is upset; acknowledge how they feel first (\"I'm sorry, I can see how stressful this is.\")."
 	}

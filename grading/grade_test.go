@@ -87,8 +87,10 @@ func TestGoldenSession(t *testing.T) {
 	if fb := gr.Turns[3].Feedback; !strings.Contains(fb, "said once before") && !strings.Contains(fb, "already gave") {
 		t.Errorf("turn 3 feedback does not call out the repetition: %s", fb)
 	}
-	if gr.Turns[3].Scores.Empathy >= gr.Turns[2].Scores.Empathy {
-		t.Errorf("the second stock phrase scored %d, not less than the first (%d)", gr.Turns[3].Scores.Empathy, gr.Turns[2].Scores.Empathy)
+	// The last reply picks up the customer's first message (the gift, the birthday):
+	// strong on emotional reaction and interpretation.
+	if e := gr.Turns[4].Empathy; e.EmotionalReaction != 2 || e.Interpretation != 2 {
+		t.Errorf("turn 4 mechanisms %+v, want strong emotional reaction and interpretation", e)
 	}
 }
 

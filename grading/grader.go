@@ -80,7 +80,7 @@ func (g *Grader) judgeReply(customer, reply string) mechanismResult {
 	a.scan(reply, nil)
 	c.scan(customer, nil)
 	mv, _ := g.classify(reply)
-	return g.lex.mechanisms(&a, &c, mv)
+	return g.lex.mechanisms(&a, []*text{&c}, mv)
 }
 
 // replyScore ranks a reply to a customer message: its empathy and de-escalation turn
@@ -91,7 +91,7 @@ func (g *Grader) replyScore(customer, reply string) int {
 	c.scan(customer, nil)
 	mv, _ := g.classify(reply)
 	mood := g.lex.estimateMood(&c, -1)
-	r := g.lex.mechanisms(&a, &c, mv)
+	r := g.lex.mechanisms(&a, []*text{&c}, mv)
 	e := empathyScore(r.m, mood, 0, mv, 1)
 	d := deEscalationScore(mv, mood, nil, false)
 	return e + d

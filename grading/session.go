@@ -85,6 +85,7 @@ func (g *Grader) Grade(ctx context.Context, tr scenarios.Transcript) (Grade, err
 		replay        = newIssueReplay(sc, tr)
 		shownAt       = -1 // the last turn that showed empathy, and the mood then
 		shownMood     int
+		recent        = make([]*text, 0, 4)
 	)
 	for i, m := range msgs {
 		if err := ctx.Err(); err != nil {
@@ -102,12 +103,23 @@ func (g *Grader) Grade(ctx context.Context, tr scenarios.Transcript) (Grade, err
 		}
 		a := &texts[i]
 		mv, matches := g.classify(m.Text)
-		var c *text
+		// The reply is read against the customer's first message (which usually
+		// states the problem) and their last three: what they said earlier is still
+		// what the conversation is about.
+		about := recent[:0]
 		customerText := ""
-		if lastCustomer >= 0 {
-			c, customerText = &texts[lastCustomer], msgs[lastCustomer].Text
+		for j := lastCustomer; j >= 0 && len(about) < 3; j-- {
+			if msgs[j].Role == scenarios.RoleCustomer {
+				if len(about) == 0 {
+					customerText = msgs[j].Text
+				}
+				about = append(about, &texts[j])
+			}
 		}
-		r := g.lex.mechanisms(a, c, mv)
+		if f := firstCustomer(msgs); f >= 0 && f < lastCustomer && !containsText(about, &texts[f]) {
+			about = append(about, &texts[f])
+		}
+		r := g.lex.mechanisms(a, about, mv)
 		judgement := Judgement{Mechanisms: r.m}
 		if g.judge != nil {
 			jm, err := g.judge.JudgeTurn(ctx, TurnContext{Customer: customerText, Agent: m.Text, Moves: moveList(matches), CustomerMood: mood, History: msgs[:i]})
@@ -529,4 +541,13 @@ func (r *issueReplay) score() int {
 		}
 	}
 	return clamp(int(math.Round(100 * total / float64(len(r.sc.Issues)))))
+}
+
+func containsText(list []*text, t *text) bool {
+	for _, x := range list {
+		if x == t {
+			return true
+		}
+	}
+	return false
 }
