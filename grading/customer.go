@@ -9,16 +9,15 @@ func (l *lexicon) estimateMood(t *text, prev int) int {
 	score := 50
 	angry, worried, positive, leave := 0, 0, 0, 0
 	for i := 0; i < len(t.words); i++ {
-		w := t.words[i].w
 		switch {
-		case l.angry[w]:
+		case t.flag(i, flagAngry):
 			angry++
-		case l.worried[w]:
+		case t.flag(i, flagWorried):
 			worried++
-		case l.positive[w]:
+		case t.flag(i, flagPositive):
 			positive++
 		}
-		if n := l.leave.at(t.words, i); n > 0 {
+		if n := t.phraseAt(i, len(t.words), lexLeave); n > 0 {
 			leave++
 			i += n - 1
 		}

@@ -38,23 +38,23 @@ func (l *lexicon) mechanisms(a *text, c []*text, mv moveSet) mechanismResult {
 		feeling := -1
 		fEnd, wEnd, gEnd, sEnd, pEnd := 0, 0, 0, 0, 0
 		for i := s.first; i < s.last; i++ {
-			if n := l.formulas.at(a.words[:s.last], i); n > 0 && formula < 0 {
+			if n := a.phraseAt(i, s.last, lexFormula); n > 0 && formula < 0 {
 				formula, fEnd = i, i+n
 				r.formulas = append(r.formulas, a.src[a.words[i].start:a.words[i+n-1].end])
 			}
-			if n := l.warm.at(a.words[:s.last], i); n > 0 && warm < 0 {
+			if n := a.phraseAt(i, s.last, lexWarm); n > 0 && warm < 0 {
 				warm, wEnd = i, i+n
 			}
-			if n := l.understandGeneric.at(a.words[:s.last], i); n > 0 && understandG < 0 {
+			if n := a.phraseAt(i, s.last, lexUnderstandGeneric); n > 0 && understandG < 0 {
 				understandG, gEnd = i, i+n
 			}
-			if n := l.understandSpecific.at(a.words[:s.last], i); n > 0 && understandS < 0 {
+			if n := a.phraseAt(i, s.last, lexUnderstandSpecific); n > 0 && understandS < 0 {
 				understandS, sEnd = i, i+n
 			}
-			if n := l.personal.at(a.words[:s.last], i); n > 0 && personal < 0 {
+			if n := a.phraseAt(i, s.last, lexPersonal); n > 0 && personal < 0 {
 				personal, pEnd = i, i+n
 			}
-			if feeling < 0 && l.feelings[a.words[i].w] {
+			if feeling < 0 && a.flag(i, flagFeeling) {
 				feeling = i
 			}
 		}
@@ -136,7 +136,7 @@ func (l *lexicon) overlap(a *text, s sentence, cs []*text) int {
 	n := 0
 	for i := s.first; i < s.last; i++ {
 		w := a.words[i].w
-		if len(w) < 3 || l.stop[w] {
+		if len(w) < 3 || a.flag(i, flagStop) {
 			continue
 		}
 	search:

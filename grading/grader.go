@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"strings"
+	"sync"
 	"time"
 
 	"chatdojo/grading/moves"
@@ -59,11 +60,23 @@ type Grader struct {
 	lex    *lexicon
 	judge  Judge
 	lookup func(id string) (*scenarios.Scenario, bool)
+	// scratch recycles the per-conversation buffers, so grading a stream of
+	// conversations allocates little beyond its results.
+	scratch sync.Pool
+}
+
+// scratch is the reusable working memory of one Grade call.
+type scratch struct {
+	texts []text
+	moods []int
+	buf   []byte
 }
 
 // New returns a grader that classifies moves with cls.
 func New(cls *moves.Classifier, opts Options) *Grader {
-	return &Grader{cls: cls, lex: newLexicon(), judge: opts.Judge, lookup: opts.Lookup}
+	g := &Grader{cls: cls, lex: newLexicon(), judge: opts.Judge, lookup: opts.Lookup}
+	g.scratch.New = func() any { return &scratch{} }
+	return g
 }
 
 // JudgeName is the name written in a grade's judge field.
@@ -77,8 +90,8 @@ func (g *Grader) JudgeName() string {
 // judgeReply runs the rule judge on one reply to one customer message.
 func (g *Grader) judgeReply(customer, reply string) mechanismResult {
 	var a, c text
-	a.scan(reply, nil)
-	c.scan(customer, nil)
+	g.lex.read(&a, reply, nil)
+	g.lex.read(&c, customer, nil)
 	mv, _ := g.classify(reply)
 	return g.lex.mechanisms(&a, []*text{&c}, mv)
 }
@@ -87,8 +100,8 @@ func (g *Grader) judgeReply(customer, reply string) mechanismResult {
 // scores together, as the grader would give them.
 func (g *Grader) replyScore(customer, reply string) int {
 	var a, c text
-	a.scan(reply, nil)
-	c.scan(customer, nil)
+	g.lex.read(&a, reply, nil)
+	g.lex.read(&c, customer, nil)
 	mv, _ := g.classify(reply)
 	mood := g.lex.estimateMood(&c, -1)
 	r := g.lex.mechanisms(&a, []*text{&c}, mv)
@@ -192,7 +205,10 @@ func ptr[T any](v T) *T { return &v }
 
 // quote shortens s for a feedback line, at a word boundary.
 func quote(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
+	if strings.ContainsAny(s, "\n\t\r") || strings.Contains(s, "  ") {
+		s = strings.Join(strings.Fields(s), " ")
+	}
+	s = strings.TrimSpace(s)
 	const limit = 80
 	if len(s) <= limit {
 		return s

@@ -1,8 +1,41 @@
 package grading
 
-// lexicon holds the word lists of the rule judge and the customer-state estimate,
-// compiled once by New. docs/grading.md explains how each is used.
+// The phrase lexicons, by index in wordInfo.rests.
+const (
+	lexFormula = iota
+	lexWarm
+	lexUnderstandGeneric
+	lexUnderstandSpecific
+	lexPersonal
+	lexLeave
+	nLex
+)
+
+// The word flags of wordInfo.
+const (
+	flagStop uint8 = 1 << iota
+	flagFeeling
+	flagAngry
+	flagWorried
+	flagPositive
+)
+
+// wordInfo is everything the lexicons say about one word: its flags and, for each
+// phrase lexicon, the rest of every phrase that starts with it. One map lookup per word
+// of a message answers every lexicon at once.
+type wordInfo struct {
+	flags uint8
+	rests [nLex][][]string
+}
+
+// lexicon is the compiled word index of the rule judge and the customer-state
+// estimate, built once by New. docs/grading.md explains how each list is used.
 type lexicon struct {
+	words map[string]*wordInfo
+}
+
+// lists are the word lists and phrase lexicons as written.
+type lists struct {
 	stop map[string]bool
 	// feelings name a feeling or how hard something is ("frustrating", "awful").
 	feelings map[string]bool
@@ -22,10 +55,80 @@ type lexicon struct {
 	worried  map[string]bool
 	positive map[string]bool
 	leave    phrases
-	softened phrases
 }
 
 func newLexicon() *lexicon {
+	ls := newLists()
+	l := &lexicon{words: map[string]*wordInfo{}}
+	info := func(w string) *wordInfo {
+		x := l.words[w]
+		if x == nil {
+			x = &wordInfo{}
+			l.words[w] = x
+		}
+		return x
+	}
+	for flag, set := range map[uint8]map[string]bool{flagStop: ls.stop, flagFeeling: ls.feelings, flagAngry: ls.angry, flagWorried: ls.worried, flagPositive: ls.positive} {
+		for w := range set {
+			info(w).flags |= flag
+		}
+	}
+	for lex, p := range [nLex]phrases{ls.formulas, ls.warm, ls.understandGeneric, ls.understandSpecific, ls.personal, ls.leave} {
+		for first, rests := range p {
+			info(first).rests[lex] = rests
+		}
+	}
+	return l
+}
+
+// read scans s into t and looks its words up; buf is scratch space, returned for reuse.
+func (l *lexicon) read(t *text, s string, buf []byte) []byte {
+	buf = t.scan(s, buf)
+	l.annotate(t)
+	return buf
+}
+
+// annotate looks every word of t up once.
+func (l *lexicon) annotate(t *text) {
+	t.info = t.info[:0]
+	for i := range t.words {
+		t.info = append(t.info, l.words[t.words[i].w])
+	}
+}
+
+// flag reports whether word i of t has the flag.
+func (t *text) flag(i int, f uint8) bool {
+	x := t.info[i]
+	return x != nil && x.flags&f != 0
+}
+
+// phraseAt is the length in words of the longest phrase of lexicon lex that starts at
+// word i of t and ends before word last, or 0.
+func (t *text) phraseAt(i, last, lex int) int {
+	x := t.info[i]
+	if x == nil {
+		return 0
+	}
+	best := 0
+	for _, rest := range x.rests[lex] {
+		if i+1+len(rest) > last || 1+len(rest) <= best {
+			continue
+		}
+		match := true
+		for k, w := range rest {
+			if t.words[i+1+k].w != w {
+				match = false
+				break
+			}
+		}
+		if match {
+			best = 1 + len(rest)
+		}
+	}
+	return best
+}
+
+func newLists() *lists {
 	set := func(words string) map[string]bool {
 		m := map[string]bool{}
 		for _, w := range splitWords(words) {
@@ -33,7 +136,7 @@ func newLexicon() *lexicon {
 		}
 		return m
 	}
-	return &lexicon{
+	return &lists{
 		stop: set(stopwordList),
 		feelings: set(`frustrating frustrated frustration frustrations upsetting upset worrying worried worry worries
 			stressful stressed stress scary scared frightening frightened anxious anxiety annoying annoyed
@@ -101,6 +204,5 @@ func newLexicon() *lexicon {
 			"i'm done", "close my account", "take my business", "going elsewhere", "ombudsman", "trading standards",
 			"dispute", "complaint", "complain",
 		),
-		softened: newPhrases("thank you", "thanks", "no worries", "that's great", "that helps", "i appreciate"),
 	}
 }

@@ -230,7 +230,7 @@ func (m *readinessMarkdown) person(u Readiness) {
 	m.line("")
 	m.line("### Skills")
 	m.line("")
-	m.line("Levels are means over the latest %d sessions; the trend compares them with the sessions before.", u.Counted)
+	m.line("Levels are means over %s; the trend is the change from as many sessions before them, when there are any.", windowWords{u.Counted}.the())
 	m.line("")
 	m.row("skill", "level", "threshold", "trend", "scored")
 	m.row("---", "--:", "--:", "---", "--:")
@@ -307,7 +307,7 @@ func (m *readinessMarkdown) person(u Readiness) {
 	c := u.CSAT
 	csat, mark := "—", ""
 	if c.Percent != nil {
-		csat = fmt.Sprintf("%.1f %% (%d of %d)", *c.Percent, c.Good, c.Rated)
+		csat = fmt.Sprintf("%g %% (%d of %d)", *c.Percent, c.Good, c.Rated)
 		mark = map[string]string{"exceptional": "✓ exceptional", "good": "✓ good", "below_target": "✗ below target"}[c.Rating]
 	}
 	m.row("CSAT (rated 4–5)", csat, fmt.Sprintf("≥ %g %% good, ≥ %g %% exceptional", c.GoodTarget, c.ExceptionalTarget), mark)
@@ -315,7 +315,7 @@ func (m *readinessMarkdown) person(u Readiness) {
 	m.line("")
 	m.line("### Sessions")
 	m.line("")
-	m.line("Oldest first; ✓ marks the %d the verdict looks at.", u.Counted)
+	m.line("Oldest first; ✓ marks %s, which the verdict looks at.", windowWords{u.Counted}.the())
 	m.line("")
 	m.row("#", "started (UTC)", "session", "scenario", "overall", "counted")
 	m.row("--:", "---", "---", "---", "--:", ":-:")

@@ -67,7 +67,7 @@ func TestEstimateMood(t *testing.T) {
 	l := newLexicon()
 	mood := func(s string) int {
 		var t text
-		t.scan(s, nil)
+		l.read(&t, s, nil)
 		return l.estimateMood(&t, -1)
 	}
 	calm, angry := mood("Hi, quick question about my invoice please."), mood("This is RIDICULOUS. WORST SERVICE EVER!!! I'm cancelling and filing a chargeback.")

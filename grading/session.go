@@ -24,8 +24,16 @@ func (g *Grader) Grade(ctx context.Context, tr scenarios.Transcript) (Grade, err
 	}
 	msgs := tr.Messages
 
+	work := g.scratch.Get().(*scratch)
+	defer g.scratch.Put(work)
+	if cap(work.texts) < len(msgs) {
+		work.texts = append(work.texts[:cap(work.texts)], make([]text, len(msgs)-cap(work.texts))...)
+	}
+	texts := work.texts[:len(msgs)]
+	work.moods = append(work.moods[:0], make([]int, len(msgs))...)
+	moods := work.moods
+
 	// Pass 1: the customer's mood at each customer message.
-	moods := make([]int, len(msgs))
 	simulated := true
 	for _, m := range msgs {
 		if m.Role == scenarios.RoleCustomer && m.Mood == nil {
@@ -36,14 +44,14 @@ func (g *Grader) Grade(ctx context.Context, tr scenarios.Transcript) (Grade, err
 	if simulated && hasCustomer(msgs) {
 		gr.MoodSource = MoodSimulator
 	}
-	texts := make([]text, len(msgs))
-	var buf []byte
+	buf := work.buf
+	defer func() { work.buf = buf }()
 	prev := -1
 	if tr.StartMood != nil {
 		prev = *tr.StartMood
 	}
 	for i, m := range msgs {
-		buf = texts[i].scan(m.Text, buf)
+		buf = g.lex.read(&texts[i], m.Text, buf)
 		if m.Role != scenarios.RoleCustomer {
 			continue
 		}
@@ -333,7 +341,7 @@ func (l *lexicon) signature(a *text, s sentence) string {
 	var b []byte
 	for i := s.first; i < s.last; i++ {
 		w := a.words[i].w
-		if len(w) < 3 || l.stop[w] {
+		if len(w) < 3 || a.flag(i, flagStop) {
 			continue
 		}
 		b = append(b, w...)

@@ -16,6 +16,9 @@ type text struct {
 	letters, upper, bangs int
 	// capsRun is the longest run of words written in capitals (2+ letters).
 	capsRun int
+	// info is each word's lexicon entry (nil for words no lexicon knows), set by
+	// lexicon.annotate.
+	info []*wordInfo
 }
 
 // word is a lower-cased word and where it is in the source.
@@ -180,31 +183,6 @@ func splitWords(s string) []string {
 		}
 	}
 	return out
-}
-
-// at reports the length in words of the longest phrase that starts at word i, or 0.
-func (p phrases) at(ws []word, i int) int {
-	rests, ok := p[ws[i].w]
-	if !ok {
-		return 0
-	}
-	best := 0
-	for _, rest := range rests {
-		if i+1+len(rest) > len(ws) || 1+len(rest) <= best {
-			continue
-		}
-		match := true
-		for k, w := range rest {
-			if w != "*" && ws[i+1+k].w != w {
-				match = false
-				break
-			}
-		}
-		if match {
-			best = 1 + len(rest)
-		}
-	}
-	return best
 }
 
 // stopwordList are words too common to show that a reply is about this customer.

@@ -45,10 +45,49 @@ func (m Move) Valid() bool {
 // Rank is the position of m in AllMoves, or -1 for an unknown move. Sorting by rank
 // gives the reporting order.
 func (m Move) Rank() int {
-	for i, v := range AllMoves {
-		if v == m {
-			return i
-		}
+	// A switch, not a search of AllMoves: the simulator and the grader ask on every
+	// message. TestRankMatchesAllMoves keeps the two in step.
+	switch m {
+	case MoveGreet:
+		return 0
+	case MoveAcknowledgeEmotion:
+		return 1
+	case MoveApologize:
+		return 2
+	case MoveEmpathize:
+		return 3
+	case MoveAskQuestion:
+		return 4
+	case MoveVerifyIdentity:
+		return 5
+	case MoveTakeOwnership:
+		return 6
+	case MoveEscalate:
+		return 7
+	case MoveExplain:
+		return 8
+	case MoveOfferSolution:
+		return 9
+	case MoveSetExpectation:
+		return 10
+	case MoveReassure:
+		return 11
+	case MoveThank:
+		return 12
+	case MoveClose:
+		return 13
+	case MoveHold:
+		return 14
+	case MoveBlameCustomer:
+		return 15
+	case MoveDismiss:
+		return 16
+	case MovePolicyWall:
+		return 17
+	case MoveRude:
+		return 18
+	case MoveShouting:
+		return 19
 	}
 	return -1
 }
