@@ -67,4 +67,3 @@ func BenchmarkTurns(b *testing.B) {
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "turns/s")
 	})
 }
-
