@@ -88,6 +88,9 @@ func (l *lexicon) mechanisms(a *text, c []*text, mv moveSet) mechanismResult {
 				level, ev = 2, a.span(understandS, sEnd)
 			case mv.has(scenarios.MoveEmpathize) && overlap >= 2 && (warm >= 0 || feeling >= 0 || understandS >= 0):
 				level, ev = 2, a.sentence(si)
+			case !s.question && overlap >= 3 && !a.startsWithAction(s) && !a.explains(s):
+				// Restating the customer's situation in their own words.
+				level, ev = 2, a.sentence(si)
 			case understandG >= 0 || understandS >= 0:
 				if understandS >= 0 {
 					level, ev = 1, a.span(understandS, sEnd)
@@ -108,6 +111,9 @@ func (l *lexicon) mechanisms(a *text, c []*text, mv moveSet) mechanismResult {
 			switch {
 			case s.question && personal >= 0 && (asks || mv.has(scenarios.MoveClose)) && !mv.has(scenarios.MoveRude):
 				level, ev = 2, a.span(personal, pEnd)
+			case s.question && asks && overlap >= 2 && a.mentionsYou(s) && !mv.has(scenarios.MoveRude):
+				// A question about the customer's own circumstances.
+				level, ev = 2, a.sentence(si)
 			case s.question && (asks || mv.has(scenarios.MoveVerifyIdentity) || mv.has(scenarios.MoveClose)):
 				level, ev = 1, a.sentence(si)
 			}
@@ -165,4 +171,38 @@ func (t *text) span(i, j int) string {
 func (t *text) sentence(i int) string {
 	s := t.sents[i]
 	return t.src[t.words[s.first].start:t.words[s.last-1].end]
+}
+
+// startsWithAction reports whether a sentence starts with the agent's own action ("I've
+// refunded…", "I'll send…"): echoing the customer's words there is doing, not
+// understanding.
+func (t *text) startsWithAction(s sentence) bool {
+	switch t.words[s.first].w {
+	case "i've", "i'll", "i", "we've", "we'll", "we", "let's", "please":
+		return true
+	}
+	return false
+}
+
+// mentionsYou reports whether a sentence addresses the customer.
+func (t *text) mentionsYou(s sentence) bool {
+	for i := s.first; i < s.last; i++ {
+		switch t.words[i].w {
+		case "you", "your", "you're", "you've", "you'll", "you'd":
+			return true
+		}
+	}
+	return false
+}
+
+// explains reports whether a sentence gives a cause ("…, which is why…", "because…"):
+// that is the agent's explanation, not a reading of the customer's situation.
+func (t *text) explains(s sentence) bool {
+	for i := s.first; i < s.last; i++ {
+		switch t.words[i].w {
+		case "because", "why", "due", "caused", "since":
+			return true
+		}
+	}
+	return false
 }

@@ -129,14 +129,14 @@ func TestEval(t *testing.T) {
 	g := New(moves.New(), Options{})
 	f1, acc, table := evalFigures(t, g)
 	t.Log(table)
-	floors := [3]float64{0.60, 0.55, 0.60}
+	floors := [3]float64{0.74, 0.70, 0.74} // measured 0.786, 0.746, 0.790
 	names := []string{"emotional_reaction", "interpretation", "exploration"}
 	for k := 0; k < 3; k++ {
 		if f1[k] < floors[k] {
 			t.Errorf("%s macro-F1 %.3f is below its floor %.2f", names[k], f1[k], floors[k])
 		}
 	}
-	if acc < 0.80 {
-		t.Errorf("pair accuracy %.3f is below its floor 0.80", acc)
+	if acc < 0.86 { // measured 0.910
+		t.Errorf("pair accuracy %.3f is below its floor 0.86", acc)
 	}
 }

@@ -177,7 +177,10 @@ func newLists() *lists {
 			"you need", "you needed", "you rely", "you depend", "the last thing you", "nobody wants",
 			"no one wants", "i know how", "i know that", "i realise", "i realize", "in your shoes",
 			"you've had to", "you have had to", "you had to", "twice", "again", "second time", "third time",
-			"all day", "all week", "for days", "for weeks",
+			"all day", "all week", "for days", "for weeks", "you're right", "you are right", "anyone",
+			"that's a lot", "is a lot", "it's a lot", "i don't blame you", "not ok", "not okay", "when it's your",
+			"when you're", "when you've", "isn't an option", "even worse", "the last thing", "let you down",
+			"let down", "wear anyone down", "coming up", "with rent", "of course you", "you clearly",
 		),
 		personal: newPhrases(
 			"you feel", "you feeling", "feeling", "affect", "affecting", "affected", "impact", "impacting",
@@ -188,6 +191,9 @@ func newLists() *lists {
 			"most important", "work for you", "works for you", "suit you", "prefer", "would you like to tell",
 			"how has", "how long have you", "safe", "right now", "today", "tonight", "this week", "for you",
 			"your family", "your job", "your work", "your business", "the baby", "your kids", "your children",
+			"are the kids", "kids ok", "needed for", "particular date", "bothering you", "main thing",
+			"will you be", "where you'll be", "what time", "noticed anything", "how big", "you'd like to keep",
+			"somewhere to", "something to eat", "easier for you", "best for you", "you mostly",
 		),
 		angry: set(`ridiculous unacceptable terrible worst useless angry furious joke disgusting disgraceful
 			pathetic awful horrible incompetent scam rubbish appalling outrageous absurd livid fuming annoyed
