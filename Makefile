@@ -29,7 +29,7 @@ generate:
 
 ## bench: benchmarks (speed targets are measured here, never in tests)
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
+	$(GO) test -run '^$$' -bench . -benchmem -cpu 1 -benchtime $(BENCHTIME) ./...
 
 ## fuzz: run the fuzz targets, $(FUZZTIME) each
 fuzz:
