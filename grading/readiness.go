@@ -341,7 +341,6 @@ type Readiness struct {
 	Sessions []ReadinessSession `json:"sessions"`
 }
 
-
 // readinessEntry is what the report keeps of one grade: no turns, so memory grows with
 // the number of sessions, not with their length.
 type readinessEntry struct {
@@ -821,9 +820,9 @@ func (b readinessBuilder) criteria(r *Readiness, all []readinessEntry) []Criteri
 	unknown := len(cv.Unknown) > 0 || cv.Unnamed > 0
 	type coverage struct {
 		name, what, neg string
-		met         []string
-		ok          func(*scenarios.Scenario) bool
-		required    bool
+		met             []string
+		ok              func(*scenarios.Scenario) bool
+		required        bool
 	}
 	for _, c := range []coverage{
 		{CriterionFrustrated, frustrated, w.none("has", frustrated), cv.Frustrated, b.frustrated, cfg.RequireFrustrated},

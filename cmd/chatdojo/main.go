@@ -89,9 +89,10 @@ Commands:
   simulate   play an agent script against a scenario and print the transcript
   lint       check scenario files and report every problem with its line
   grade      grade conversations (JSON Lines) on empathy, de-escalation, timing, resolution
+  report     build a readiness report (Markdown, HTML or JSON) from graded sessions
 
-Run "chatdojo <command> --help" for a command's flags. The web app (serve), the
-grader (grade, report) and accounts (migrate, user, token, doctor) are not built yet.
+Run "chatdojo <command> --help" for a command's flags. The web app (serve) and
+accounts (migrate, user, token, doctor) are not built yet.
 `
 
 // env is what a command gets from the outside world; tests replace its parts.
@@ -130,8 +131,10 @@ func (e *env) run(ctx context.Context, args []string) error {
 		return e.practice(ctx, rest)
 	case "grade":
 		return e.grade(ctx, rest)
-	case "serve", "report", "migrate", "user", "token", "doctor":
-		return usageErrorf("%s is not built yet; available now: practice, simulate, lint", cmd)
+	case "report":
+		return e.report(ctx, rest)
+	case "serve", "migrate", "user", "token", "doctor":
+		return usageErrorf("%s is not built yet; available now: practice, simulate, lint, grade, report", cmd)
 	}
 	fmt.Fprint(e.stderr, usage)
 	return usageErrorf("unknown command %q", cmd)
