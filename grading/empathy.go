@@ -30,8 +30,9 @@ type mechanismResult struct {
 // mechanisms grades the three empathy mechanisms of an agent reply a to the customer's
 // recent messages c (the last one first), given the reply's moves. Level 2 needs a reply that is about this customer:
 // a feeling or understanding tied to words of their message, or a question about them.
-func (l *lexicon) mechanisms(a *text, c []*text, mv moveSet) mechanismResult {
+func (l *lexicon) mechanisms(a *text, c []*text, mv moveSet, seen *wordSet) mechanismResult {
 	var r mechanismResult
+	customerWords(seen, c)
 	negative := mv.has(scenarios.MoveDismiss)
 	for si, s := range a.sents {
 		formula, warm, understandG, understandS, personal := -1, -1, -1, -1, -1
@@ -58,7 +59,7 @@ func (l *lexicon) mechanisms(a *text, c []*text, mv moveSet) mechanismResult {
 				feeling = i
 			}
 		}
-		overlap := l.overlap(a, s, c)
+		overlap := l.overlap(a, s, seen)
 		// Emotional reaction.
 		if !negative {
 			level := 0
@@ -137,25 +138,92 @@ func (l *lexicon) mechanisms(a *text, c []*text, mv moveSet) mechanismResult {
 
 // overlap counts the content words of sentence s of a that the customer's recent
 // messages use too: a reply that echoes the customer's own words is about their
-// situation.
-func (l *lexicon) overlap(a *text, s sentence, cs []*text) int {
+// situation. seen holds the customer's content words (see customerWords).
+func (l *lexicon) overlap(a *text, s sentence, seen *wordSet) int {
 	n := 0
 	for i := s.first; i < s.last; i++ {
-		w := a.words[i].w
-		if len(w) < 3 || a.flag(i, flagStop) {
+		w := &a.words[i]
+		if len(w.w) < 3 || a.flag(i, flagStop) {
 			continue
 		}
-	search:
-		for _, c := range cs {
-			for j := range c.words {
-				if c.words[j].w == w {
-					n++
-					break search
-				}
-			}
+		if seen.has(w.w, w.h) {
+			n++
 		}
 	}
 	return n
+}
+
+// wordSet is a small open-addressing set of words keyed by their scan hash, reused
+// from turn to turn.
+type wordSet struct {
+	slots []wordSlot
+	mask  uint32
+}
+
+type wordSlot struct {
+	h   uint32
+	w   string
+	use bool
+}
+
+// reset empties the set and sizes it for n words.
+func (ws *wordSet) reset(n int) {
+	size := 64
+	for size < 2*n {
+		size <<= 1
+	}
+	if cap(ws.slots) < size {
+		ws.slots = make([]wordSlot, size)
+	} else {
+		ws.slots = ws.slots[:size]
+		clear(ws.slots)
+	}
+	ws.mask = uint32(size - 1)
+}
+
+func (ws *wordSet) add(w string, h uint32) {
+	for i := h & ws.mask; ; i = (i + 1) & ws.mask {
+		s := &ws.slots[i]
+		if !s.use {
+			*s = wordSlot{h: h, w: w, use: true}
+			return
+		}
+		if s.h == h && s.w == w {
+			return
+		}
+	}
+}
+
+func (ws *wordSet) has(w string, h uint32) bool {
+	if len(ws.slots) == 0 {
+		return false
+	}
+	for i := h & ws.mask; ; i = (i + 1) & ws.mask {
+		s := &ws.slots[i]
+		if !s.use {
+			return false
+		}
+		if s.h == h && s.w == w {
+			return true
+		}
+	}
+}
+
+// customerWords fills ws with the content words of the customer's messages.
+func customerWords(ws *wordSet, cs []*text) {
+	n := 0
+	for _, c := range cs {
+		n += len(c.words)
+	}
+	ws.reset(n)
+	for _, c := range cs {
+		for i := range c.words {
+			w := &c.words[i]
+			if len(w.w) >= 3 && !c.flag(i, flagStop) {
+				ws.add(w.w, w.h)
+			}
+		}
+	}
 }
 
 // span returns the source text of words [i, j).

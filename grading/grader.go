@@ -67,9 +67,12 @@ type Grader struct {
 
 // scratch is the reusable working memory of one Grade call.
 type scratch struct {
-	texts []text
-	moods []int
-	buf   []byte
+	seen        wordSet
+	formulaUses map[string]int
+	asked       map[string]bool
+	texts       []text
+	moods       []int
+	buf         []byte
 }
 
 // New returns a grader that classifies moves with cls.
@@ -93,7 +96,7 @@ func (g *Grader) judgeReply(customer, reply string) mechanismResult {
 	g.lex.read(&a, reply, nil)
 	g.lex.read(&c, customer, nil)
 	mv, _ := g.classify(reply)
-	return g.lex.mechanisms(&a, []*text{&c}, mv)
+	return g.lex.mechanisms(&a, []*text{&c}, mv, &wordSet{})
 }
 
 // replyScore ranks a reply to a customer message: its empathy and de-escalation turn
@@ -104,7 +107,7 @@ func (g *Grader) replyScore(customer, reply string) int {
 	g.lex.read(&c, customer, nil)
 	mv, _ := g.classify(reply)
 	mood := g.lex.estimateMood(&c, -1)
-	r := g.lex.mechanisms(&a, []*text{&c}, mv)
+	r := g.lex.mechanisms(&a, []*text{&c}, mv, &wordSet{})
 	e := empathyScore(r.m, mood, 0, mv, 1)
 	d := deEscalationScore(mv, mood, nil, false)
 	return e + d

@@ -26,6 +26,11 @@ func (g *Grader) Grade(ctx context.Context, tr scenarios.Transcript) (Grade, err
 
 	work := g.scratch.Get().(*scratch)
 	defer g.scratch.Put(work)
+	if work.formulaUses == nil {
+		work.formulaUses, work.asked = map[string]int{}, map[string]bool{}
+	}
+	clear(work.formulaUses)
+	clear(work.asked)
 	if cap(work.texts) < len(msgs) {
 		work.texts = append(work.texts[:cap(work.texts)], make([]text, len(msgs)-cap(work.texts))...)
 	}
@@ -79,8 +84,8 @@ func (g *Grader) Grade(ctx context.Context, tr scenarios.Transcript) (Grade, err
 		mood          = startMood
 		unanswered    time.Time
 		responseTimes []float64
-		formulaUses   = map[string]int{}
-		asked         = map[string]bool{}
+		formulaUses   = work.formulaUses
+		asked         = work.asked
 		repeats       int
 		transfers     int
 		slow          int
@@ -127,7 +132,7 @@ func (g *Grader) Grade(ctx context.Context, tr scenarios.Transcript) (Grade, err
 		if f := firstCustomer(msgs); f >= 0 && f < lastCustomer && !containsText(about, &texts[f]) {
 			about = append(about, &texts[f])
 		}
-		r := g.lex.mechanisms(a, about, mv)
+		r := g.lex.mechanisms(a, about, mv, &work.seen)
 		judgement := Judgement{Mechanisms: r.m}
 		if g.judge != nil {
 			jm, err := g.judge.JudgeTurn(ctx, TurnContext{Customer: customerText, Agent: m.Text, Moves: moveList(matches), CustomerMood: mood, History: msgs[:i]})
@@ -451,7 +456,11 @@ type issueReplay struct {
 }
 
 func newIssueReplay(sc *scenarios.Scenario, tr scenarios.Transcript) *issueReplay {
-	r := &issueReplay{sc: sc, resolved: []string{}, active: map[string]bool{}, done: map[string]bool{}, seen: map[string]map[scenarios.Move]bool{}}
+	r := &issueReplay{sc: sc, resolved: []string{}}
+	if sc == nil && len(tr.Events) == 0 {
+		return r // nothing to follow: no maps needed
+	}
+	r.active, r.done, r.seen = map[string]bool{}, map[string]bool{}, map[string]map[scenarios.Move]bool{}
 	for _, ev := range tr.Events {
 		if ev.Type == scenarios.EventResolved {
 			r.fromLog = true

@@ -24,9 +24,12 @@ type text struct {
 // word is a lower-cased word and where it is in the source.
 type word struct {
 	w          string
-	start, end int // in the source
-	l0, l1     int // in the lower-case copy
-	sent       int
+	start, end int32 // in the source
+	l0, l1     int32 // in the lower-case copy; l0 < 0 when w is a slice of the source
+	sent       int32
+	// h is the FNV-1a hash of w, computed while scanning, so lexicon and overlap
+	// look-ups need not hash the word again.
+	h uint32
 }
 
 // sentence is a span of words; question reports a sentence that ends with "?".
@@ -57,38 +60,46 @@ func (t *text) scan(s string, buf []byte) []byte {
 		if c < utf8.RuneSelf {
 			switch {
 			case isWordByte(c):
-				// A word: letters, digits and inner apostrophes.
+				// A word: letters, digits and inner apostrophes. It is lower-cased
+				// into buf only when it needs to be; else it is a slice of s.
 				start := i
 				b0 := len(buf)
+				copied := false
 				allUpper, letters := true, 0
+				h := uint32(fnvOffset)
 				for i < len(s) {
 					c := s[i]
-					if isWordByte(c) {
-						if 'A' <= c && c <= 'Z' {
-							t.upper++
-							t.letters++
-							letters++
-							c += 'a' - 'A'
-						} else if 'a' <= c && c <= 'z' {
-							t.letters++
-							letters++
-							allUpper = false
+					if 'a' <= c && c <= 'z' {
+						t.letters++
+						letters++
+						allUpper = false
+					} else if 'A' <= c && c <= 'Z' {
+						t.upper++
+						t.letters++
+						letters++
+						c += 'a' - 'A'
+						if !copied {
+							buf, copied = append(buf, s[start:i]...), true
 						}
-						buf = append(buf, c)
-						i++
-						continue
-					}
-					if (c == '\'') && i+1 < len(s) && isLetter(s[i+1]) && i > start {
+					} else if '0' <= c && c <= '9' {
+					} else if c == '\'' && i+1 < len(s) && isLetter(s[i+1]) && i > start {
+					} else if c == 0xE2 && i+3 < len(s) && s[i+1] == 0x80 && s[i+2] == 0x99 && isLetter(s[i+3]) {
+						// A curly apostrophe (’) reads as a straight one.
+						if !copied {
+							buf, copied = append(buf, s[start:i]...), true
+						}
 						buf = append(buf, '\'')
-						i++
-						continue
-					}
-					if c == 0xE2 && i+2 < len(s) && s[i+1] == 0x80 && s[i+2] == 0x99 && i+3 < len(s) && isLetter(s[i+3]) {
-						buf = append(buf, '\'') // ’
+						h = (h ^ uint32('\'')) * fnvPrime
 						i += 3
 						continue
+					} else {
+						break
 					}
-					break
+					if copied {
+						buf = append(buf, c)
+					}
+					h = (h ^ uint32(c)) * fnvPrime
+					i++
 				}
 				if allUpper && letters >= 2 {
 					run++
@@ -96,7 +107,13 @@ func (t *text) scan(s string, buf []byte) []byte {
 				} else if letters > 0 {
 					run = 0
 				}
-				t.words = append(t.words, word{start: start, end: i, l0: b0, l1: len(buf), sent: len(t.sents)})
+				wd := word{start: int32(start), end: int32(i), l0: -1, sent: int32(len(t.sents)), h: h}
+				if copied {
+					wd.l0, wd.l1 = int32(b0), int32(len(buf))
+				} else {
+					wd.w = s[start:i]
+				}
+				t.words = append(t.words, wd)
 				continue
 			case c == '.' || c == '?' || c == '!':
 				if c == '!' {
@@ -137,11 +154,30 @@ func (t *text) scan(s string, buf []byte) []byte {
 		i += n
 	}
 	closeSent(len(s), false)
-	low := string(buf) // one allocation for every word of the message
-	for i := range t.words {
-		t.words[i].w = low[t.words[i].l0:t.words[i].l1]
+	if len(buf) > 0 {
+		low := string(buf) // one allocation for the words that needed lower-casing
+		for i := range t.words {
+			if w := &t.words[i]; w.l0 >= 0 {
+				w.w = low[w.l0:w.l1]
+			}
+		}
 	}
 	return buf
+}
+
+// FNV-1a, 32 bits.
+const (
+	fnvOffset = 2166136261
+	fnvPrime  = 16777619
+)
+
+// hashWord is the FNV-1a hash of a lower-case word, as scan computes it.
+func hashWord(w string) uint32 {
+	h := uint32(fnvOffset)
+	for i := 0; i < len(w); i++ {
+		h = (h ^ uint32(w[i])) * fnvPrime
+	}
+	return h
 }
 
 func isWordByte(c byte) bool {
