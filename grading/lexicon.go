@@ -25,7 +25,13 @@ const (
 // of a message answers every lexicon at once.
 type wordInfo struct {
 	flags uint8
-	rests [nLex][][]string
+	rests [nLex][][]hashedWord
+}
+
+// hashedWord is a phrase word with its hash, compared before the word itself.
+type hashedWord struct {
+	h uint32
+	w string
 }
 
 // lexicon is the compiled word index of the rule judge and the customer-state
@@ -85,7 +91,13 @@ func newLexicon() *lexicon {
 	}
 	for lex, p := range [nLex]phrases{ls.formulas, ls.warm, ls.understandGeneric, ls.understandSpecific, ls.personal, ls.leave} {
 		for first, rests := range p {
-			info(first).rests[lex] = rests
+			for _, rest := range rests {
+				hw := make([]hashedWord, len(rest))
+				for k, w := range rest {
+					hw[k] = hashedWord{h: hashWord(w), w: w}
+				}
+				info(first).rests[lex] = append(info(first).rests[lex], hw)
+			}
 		}
 	}
 	size := 1
@@ -152,8 +164,8 @@ func (t *text) phraseAt(i, last, lex int) int {
 			continue
 		}
 		match := true
-		for k, w := range rest {
-			if t.words[i+1+k].w != w {
+		for k := range rest {
+			if tw := &t.words[i+1+k]; tw.h != rest[k].h || tw.w != rest[k].w {
 				match = false
 				break
 			}

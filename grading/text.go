@@ -69,19 +69,21 @@ func (t *text) scan(s string, buf []byte) []byte {
 				h := uint32(fnvOffset)
 				for i < len(s) {
 					c := s[i]
-					if 'a' <= c && c <= 'z' {
-						t.letters++
+					var cl uint8
+					if c < 0x80 {
+						cl = asciiClass[c]
+					}
+					if cl == classLower {
 						letters++
 						allUpper = false
-					} else if 'A' <= c && c <= 'Z' {
+					} else if cl == classUpper {
 						t.upper++
-						t.letters++
 						letters++
 						c += 'a' - 'A'
 						if !copied {
 							buf, copied = append(buf, s[start:i]...), true
 						}
-					} else if '0' <= c && c <= '9' {
+					} else if cl == classDigit {
 					} else if c == '\'' && i+1 < len(s) && isLetter(s[i+1]) && i > start {
 					} else if c == 0xE2 && i+3 < len(s) && s[i+1] == 0x80 && s[i+2] == 0x99 && isLetter(s[i+3]) {
 						// A curly apostrophe (’) reads as a straight one.
@@ -101,6 +103,7 @@ func (t *text) scan(s string, buf []byte) []byte {
 					h = (h ^ uint32(c)) * fnvPrime
 					i++
 				}
+				t.letters += letters
 				if allUpper && letters >= 2 {
 					run++
 					t.capsRun = max(t.capsRun, run)
@@ -164,6 +167,27 @@ func (t *text) scan(s string, buf []byte) []byte {
 	}
 	return buf
 }
+
+// Character classes of ASCII bytes for the scanner.
+const (
+	classLower = 1 << iota
+	classUpper
+	classDigit
+)
+
+// asciiClass is the class of each byte below 0x80.
+var asciiClass = func() (t [128]uint8) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = classLower
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = classUpper
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = classDigit
+	}
+	return t
+}()
 
 // FNV-1a, 32 bits.
 const (
