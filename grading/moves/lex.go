@@ -1,6 +1,10 @@
 package moves
 
-import "chatdojo/scenarios"
+import (
+	"strings"
+
+	"chatdojo/scenarios"
+)
 
 // lex is a lexicon as written in source, before New compiles it.
 type lex struct {
@@ -51,3 +55,25 @@ func (l *lex) alias(pairs ...string) {
 }
 
 func moveList(ms ...scenarios.Move) []scenarios.Move { return ms }
+
+// wordWeights counts how often each word is written in the lexicon's patterns and
+// macros. The function words that make up most of any message ("i", "you", "the") are
+// the ones patterns use most, which makes the count a fair guess at how common a word
+// is in messages.
+func (l *lex) wordWeights() map[string]int {
+	w := make(map[string]int)
+	count := func(src string) {
+		for _, f := range strings.FieldsFunc(src, func(r rune) bool { return strings.ContainsRune(" {}|?<>*_", r) }) {
+			w[strings.ReplaceAll(f, "’", "'")]++
+		}
+	}
+	for _, m := range l.macros {
+		count(m)
+	}
+	for _, r := range l.rules {
+		for _, p := range r.patterns {
+			count(p)
+		}
+	}
+	return w
+}

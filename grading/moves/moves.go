@@ -75,18 +75,22 @@ type hit struct {
 // scratch is the per-message working memory, pooled so that classifying allocates little
 // more than the result.
 type scratch struct {
-	buf     []byte
-	toks    []token
-	sents   []sentence
-	bangs   []span
-	quotes  []span   // sincere words in quotes
-	qOpen   int32    // token index after an opening quotation mark, -1 when none is open
-	qByte   int32    // where that quotation mark is
-	setBits []uint64 // per token, the word sets it belongs to
-	hits    []hit
-	order   []int32 // veto hits, longest first
-	maxHit  int32   // the most tokens any hit spans, which bounds overlap searches
-	ev      []moveSpan
+	buf    []byte
+	toks   []token
+	sents  []sentence
+	bangs  []span
+	quotes []span // sincere words in quotes
+	qOpen  int32  // token index after an opening quotation mark, -1 when none is open
+	qByte  int32  // where that quotation mark is
+	hits   []hit
+	stack  []frame // the walk's steps still to take
+	cands  []int32 // the tokens a match may start at
+	order  []int32 // veto hits, longest first
+	maxHit int32   // the most tokens any hit spans, which bounds overlap searches
+	ev     []moveSpan
+	keys   []uint64   // ev as sort keys
+	merged []moveSpan // ev sorted, overlapping passages merged
+	caps   bool       // a token is in capitals
 }
 
 type moveSpan struct {
@@ -104,6 +108,7 @@ func (s *scratch) reset() {
 	s.order = s.order[:0]
 	s.maxHit = 0
 	s.ev = s.ev[:0]
+	s.caps = false
 }
 
 // maxText is the most of a message Classify reads. No chat message comes near it; the cap
@@ -221,13 +226,25 @@ func compile(l *lex) (*Classifier, error) {
 		return nil, errors.Join(errs...)
 	}
 	setWords := (len(comp.sets) + 63) / 64
-	c.auto = flatten(minimize(root), len(c.words.flag), setWords)
+	c.auto = flatten(minimize(root), setWords)
 	c.auto.sets, c.auto.setWords = comp.sets, setWords
 	c.prefixes.seal()
-	c.words.seal()
+	c.words.seal(l.wordWeights())
 	c.indexSets()
+	c.indexAccept()
+	c.indexFilters()
 	c.indexRoot()
+	c.indexTokens()
+	c.release()
 	return c, nil
+}
+
+// release lets go of what only compiling needs: the garbage collector would otherwise
+// scan its maps and strings at every collection for as long as the classifier lives.
+func (c *Classifier) release() {
+	c.auto.sets, c.auto.wordSets, c.auto.preSets = nil, nil, nil
+	c.words.ids, c.words.words = nil, nil
+	c.prefixes.ids = nil
 }
 
 // Moves returns the moves of text in reporting order.
@@ -285,10 +302,12 @@ func (c *Classifier) filter(s *scratch) {
 			s.order = append(s.order, int32(i))
 		}
 	}
-	slices.SortStableFunc(s.order, func(a, b int32) int {
-		ha, hb := &s.hits[a], &s.hits[b]
-		return int((hb.end - hb.start) - (ha.end - ha.start))
-	})
+	if len(s.order) > 1 {
+		slices.SortStableFunc(s.order, func(a, b int32) int {
+			ha, hb := &s.hits[a], &s.hits[b]
+			return int((hb.end - hb.start) - (ha.end - ha.start))
+		})
+	}
 	lastSent, lastVeto := int32(-1), uint64(0)
 	for _, i := range s.order {
 		h := &s.hits[i]
@@ -320,9 +339,21 @@ func (c *Classifier) filter(s *scratch) {
 // recorded in order of their first token, and none spans more than s.maxHit tokens, so
 // the search stays linear in the size of the answer even on pathological input.
 func (s *scratch) overlapping(lo, hi int32) (int, int) {
-	from, _ := slices.BinarySearchFunc(s.hits, lo-s.maxHit, func(h hit, t int32) int { return int(h.start - t) })
-	to, _ := slices.BinarySearchFunc(s.hits, hi, func(h hit, t int32) int { return int(h.start - t) })
-	return from, to
+	return s.firstHit(lo - s.maxHit), s.firstHit(hi)
+}
+
+// firstHit returns the index of the first hit that starts at token t or after it.
+func (s *scratch) firstHit(t int32) int {
+	i, j := 0, len(s.hits)
+	for i < j {
+		h := int(uint(i+j) >> 1)
+		if s.hits[h].start < t {
+			i = h + 1
+		} else {
+			j = h
+		}
+	}
+	return i
 }
 
 // negated reports whether a negator stands shortly before h in its clause.
@@ -494,6 +525,13 @@ const (
 // shouting finds runs of capitalised words, messages mostly in capitals, and piles of
 // exclamation marks.
 func (c *Classifier) shouting(s *scratch) {
+	if !s.caps {
+		// Without a word in capitals only the exclamation marks can shout.
+		for _, b := range s.bangs {
+			s.ev = append(s.ev, moveSpan{c.shout, b})
+		}
+		return
+	}
 	run, own, runStart := 0, 0, 0
 	var upper, letters int32
 	capsWords, lowerWords := 0, 0
@@ -557,38 +595,87 @@ func (c *Classifier) result(s *scratch, text string) []Match {
 	if len(s.ev) == 0 {
 		return nil
 	}
-	slices.SortFunc(s.ev, func(a, b moveSpan) int {
-		if a.move != b.move {
-			return int(a.move) - int(b.move)
-		}
-		if a.start != b.start {
-			return int(a.start - b.start)
-		}
-		return int(b.end - a.end)
-	})
-	n := 1
-	for i := 1; i < len(s.ev); i++ {
-		if s.ev[i].move != s.ev[i-1].move {
-			n++
-		}
+	// Sort by move, then start, then longest first, as packed integers: a plain sort of
+	// a few numbers, with no comparison function to call.
+	s.keys = s.keys[:0]
+	for _, e := range s.ev {
+		s.keys = append(s.keys, evKey(e))
 	}
-	out := make([]Match, 0, n)
-	for i := 0; i < len(s.ev); {
-		m := s.ev[i].move
-		var ev []string
-		cur := s.ev[i].span
-		j := i + 1
-		for ; j < len(s.ev) && s.ev[j].move == m; j++ {
-			if sp := s.ev[j].span; sp.start < cur.end {
-				cur.end = max(cur.end, sp.end)
+	slices.Sort(s.keys)
+	// Merge the overlapping passages of each move, then make the result with one
+	// allocation for the matches and one for all their evidence.
+	s.merged = s.merged[:0]
+	moves := 0
+	for i, k := range s.keys {
+		e := evSpan(k)
+		if n := len(s.merged); i > 0 && s.merged[n-1].move == e.move {
+			if cur := &s.merged[n-1]; e.start < cur.end {
+				cur.end = max(cur.end, e.end)
 				continue
 			}
-			ev = append(ev, text[cur.start:cur.end])
-			cur = s.ev[j].span
+		} else {
+			moves++
 		}
-		ev = append(ev, text[cur.start:cur.end])
-		out = append(out, Match{Move: c.moves[m], Evidence: ev})
+		s.merged = append(s.merged, e)
+	}
+	out, evidence := newResult(moves, len(s.merged))
+	k := 0
+	for i := 0; i < len(s.merged); k++ {
+		m := s.merged[i].move
+		j := i
+		for ; j < len(s.merged) && s.merged[j].move == m; j++ {
+			evidence[j] = text[s.merged[j].start:s.merged[j].end]
+		}
+		// Field by field: a Match built whole and copied would stall on store forwarding
+		// (see scratch.pushWord).
+		out[k].Move, out[k].Evidence = c.moves[m], evidence[i:j:j]
 		i = j
 	}
 	return out
+}
+
+// newResult returns room for n matches and m pieces of evidence. An allocation costs
+// more than all the rest of building the result, and every byte allocated brings the
+// next garbage collection closer, so the usual shapes (one piece of evidence per move,
+// a few moves) take one allocation of exactly their size.
+func newResult(n, m int) ([]Match, []string) {
+	if n == m {
+		switch n {
+		case 1:
+			r := new(struct {
+				m [1]Match
+				e [1]string
+			})
+			return r.m[:], r.e[:]
+		case 2:
+			r := new(struct {
+				m [2]Match
+				e [2]string
+			})
+			return r.m[:], r.e[:]
+		case 3:
+			r := new(struct {
+				m [3]Match
+				e [3]string
+			})
+			return r.m[:], r.e[:]
+		case 4:
+			r := new(struct {
+				m [4]Match
+				e [4]string
+			})
+			return r.m[:], r.e[:]
+		}
+	}
+	return make([]Match, n), make([]string, m)
+}
+
+// evKey packs an evidence span into a sort key: move, then start, then end descending.
+// Offsets are at most maxText (1<<28) and an end is never 0.
+func evKey(e moveSpan) uint64 {
+	return uint64(e.move)<<56 | uint64(e.start)<<28 | uint64(maxText-e.end)
+}
+
+func evSpan(k uint64) moveSpan {
+	return moveSpan{int8(k >> 56), span{int32(k >> 28 & (maxText - 1)), int32(maxText - k&(maxText-1))}}
 }

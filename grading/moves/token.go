@@ -1,6 +1,10 @@
 package moves
 
 import (
+	"math"
+	"math/bits"
+	"slices"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -28,20 +32,24 @@ const (
 	tInSet       // belongs to a word set of the lexicon
 )
 
+// tPrefixBit is the bit of tPrefix, for tests made without a branch.
+const tPrefixBit = 15
+
 // token is one word of a message. Offsets are int32 to keep the slice compact, which is
 // why Classify reads at most maxText bytes of a message.
 type token struct {
 	id         int32 // vocabulary id, -1 when the word is in no pattern
-	lo, hi     int32 // the lowercase word in scratch.buf
 	start, end int32 // the word in the original text
 	sent       int32 // sentence index
 	clause     int32 // clause index, counted over the whole message
 	flags      uint32
 	upper      int32 // letters in capitals, for the mostly-capitals rule
 	letters    int32
-	pm         [prefixWords]uint64 // the prefix patterns ("frustrat*") this word matches
-	wordBit    uint64              // fold64 of id and of the word's sets, for the
-	setBits    uint64              // automaton's next-token filter (see fedge)
+	pre        int32   // a prefix trie node, whose pm holds the prefix patterns ("frustrat*") the word matches
+	row        int32   // the word sets the word belongs to, a row of automaton.rows
+	col        int32   // the word's column in the automaton's accept bitsets (see indexAccept)
+	bits       filter  // the word and its sets folded, for the automaton's filter (see fedge)
+	root       rootRun // the root edges the word takes
 }
 
 // sentence is a run of tokens ended by . ! ? … or a line break.
@@ -89,136 +97,455 @@ func decode(text string, i int) (rune, int) {
 	return utf8.DecodeRuneInString(text[i:])
 }
 
+// Byte classes of the tokenizer's main loop, which reads ASCII a byte at a time and
+// decodes only the bytes of multi-byte runes.
+const (
+	cNone   uint8 = iota // a separator of no consequence: space, $, % …
+	cWord                // a letter or a digit
+	cStop                // . ! ?
+	cLine                // \n \r
+	cQuote               // " ' `
+	cClause              // , ; : ( ) * >
+	cDash                // -
+	cSlash               // /
+	cHigh                // a byte of a multi-byte rune, or an invalid byte
+)
+
+var byteClass = func() (t [256]uint8) {
+	for b := 0x80; b < 256; b++ {
+		t[b] = cHigh
+	}
+	for b := 0; b < 26; b++ {
+		t['a'+b], t['A'+b] = cWord, cWord
+	}
+	for b := '0'; b <= '9'; b++ {
+		t[b] = cWord
+	}
+	for _, cl := range []struct {
+		class uint8
+		bytes string
+	}{{cStop, ".!?"}, {cLine, "\n\r"}, {cQuote, "\"'`"}, {cClause, ",;:()*>"}, {cDash, "-"}, {cSlash, "/"}} {
+		for _, b := range []byte(cl.bytes) {
+			t[b] = cl.class
+		}
+	}
+	return t
+}()
+
+// firstByte gives the flags a word takes from its first byte, an ASCII letter or digit.
+var firstByte = func() (t [256]uint32) {
+	for b := '0'; b <= '9'; b++ {
+		t[b] = tDigit
+	}
+	for b := 'A'; b <= 'Z'; b++ {
+		t[b] = tTitle
+	}
+	return t
+}()
+
+// Byte classes inside a word, for wordToken's fast path.
+const (
+	wbEnd   uint8 = iota // ends the word
+	wbLower              // a-z
+	wbUpper              // A-Z
+	wbDigit              // 0-9
+	wbApos               // ': part of the word when a letter or digit follows
+	wbOther              // ` or a byte of a multi-byte rune: looked at more closely
+)
+
+var wordByte = func() (t [256]uint8) {
+	for b := 0x80; b < 256; b++ {
+		t[b] = wbOther
+	}
+	for b := 0; b < 26; b++ {
+		t['a'+b], t['A'+b] = wbLower, wbUpper
+	}
+	for b := '0'; b <= '9'; b++ {
+		t[b] = wbDigit
+	}
+	t['\''], t['`'] = wbApos, wbOther
+	return t
+}()
+
+// tokState is where the tokenizer stands in the sentences and clauses of a message.
+type tokState struct {
+	sent       int32 // the current sentence's index
+	clause     int32 // the current clause's index
+	sentStart  int32 // the current sentence's first token
+	sentOpen   bool  // the current sentence has a token
+	clauseOpen bool  // the next token starts a clause
+	no, way    int32 // vocabulary ids of "no" and "way"
+}
+
+func (st *tokState) endSentence(s *scratch, end int, question bool) {
+	if !st.sentOpen {
+		return
+	}
+	s.sents = append(s.sents, sentence{
+		first: st.sentStart, last: int32(len(s.toks)) - 1, end: int32(end),
+		question: question,
+	})
+	st.sent++
+	st.clause++
+	st.sentOpen = false
+	st.clauseOpen = true
+}
+
+func (st *tokState) endClause() {
+	if st.sentOpen && !st.clauseOpen {
+		st.clause++
+	}
+	st.clauseOpen = true
+}
+
+// place gives the token just appended, a word or an emoji, its sentence and clause.
+func (st *tokState) place(s *scratch) {
+	n := len(s.toks) - 1
+	t := &s.toks[n]
+	if t.flags&wBreak != 0 {
+		st.endClause()
+	}
+	if !st.sentOpen {
+		st.sentOpen = true
+		st.sentStart = int32(n)
+	}
+	if st.clauseOpen {
+		t.flags |= tClauseStart
+		st.clauseOpen = false
+	} else if n > 0 && s.toks[n-1].flags&tClauseStart != 0 &&
+		s.toks[n-1].flags&wSoft != 0 && s.toks[n-1].clause == st.clause {
+		t.flags |= tClauseStart
+	}
+	t.sent, t.clause = st.sent, st.clause
+	// "no" negates only in "no way".
+	if t.id == st.way && n > 0 && s.toks[n-1].id == st.no && s.toks[n-1].sent == t.sent {
+		s.toks[n-1].flags |= wNeg
+	}
+}
+
 // tokenize fills s with the tokens and sentences of text.
+//
+// Words of ASCII letters, digits and straight apostrophes, nearly all of any message,
+// are scanned eight bytes at a time and looked up straight from the text, and their
+// tokens built in place; other words go to wordTokenSlow. This is the tokenizer's hot
+// path, so it is written out in the loop: the helpers it would call (asciiRun, textKey,
+// vocab.findText, scratch.pushWord, tokState.place) are too big for the compiler to
+// inline, and a call per step would cost more than the step.
 func (c *Classifier) tokenize(s *scratch, text string) {
 	s.reset()
 	s.qOpen = -1
-	sent := int32(0)
-	clause := int32(0)
-	sentOpen := false  // the current sentence has a token
-	clauseOpen := true // the next token starts a clause
-	sentStart := int32(0)
-	endSentence := func(end int, question bool) {
-		if !sentOpen {
-			return
-		}
-		s.sents = append(s.sents, sentence{
-			first: sentStart, last: int32(len(s.toks)) - 1, end: int32(end),
-			question: question,
-		})
-		sent++
-		clause++
-		sentOpen = false
-		clauseOpen = true
-	}
-	endClause := func() {
-		if sentOpen && !clauseOpen {
-			clause++
-		}
-		clauseOpen = true
-	}
-
+	st := tokState{clauseOpen: true, no: c.words.no, way: c.words.way}
+	// The token slice lives in a local variable while words are added: writing it back
+	// into s, a heap object, after every word would go through the garbage collector's
+	// write barrier whenever a collection is marking.
+	toks := s.toks
 	i := 0
+words:
 	for i < len(text) {
-		r, size := decode(text, i)
-		switch {
-		case isWordRune(r) || isEmoji(r):
-			var t token
-			if isEmoji(r) {
-				t = c.emojiToken(s, text, i, size)
-			} else {
-				t = c.wordToken(s, text, i)
-			}
-			if t.flags&wBreak != 0 {
-				endClause()
-			}
-			if !sentOpen {
-				sentOpen = true
-				sentStart = int32(len(s.toks))
-			}
-			if clauseOpen {
-				t.flags |= tClauseStart
-				clauseOpen = false
-			} else if n := len(s.toks); n > 0 && s.toks[n-1].flags&tClauseStart != 0 &&
-				s.toks[n-1].flags&wSoft != 0 && s.toks[n-1].clause == clause {
-				t.flags |= tClauseStart
-			}
-			t.sent, t.clause = sent, clause
-			s.toks = append(s.toks, t)
-			i = int(t.end)
+		switch byteClass[text[i]] {
+		case cNone:
+			i++
 			continue
-		case r == '.' || r == '!' || r == '?' || r == '…':
-			// A run of closing punctuation ends the sentence; a dot inside a word
-			// ("acme.com", "3.5") does not.
-			j, question, bangs := i, false, 0
-			for j < len(text) {
-				q, n := decode(text, j)
-				if q == '?' {
-					question = true
-				} else if q == '!' {
-					bangs++
-				} else if q != '.' && q != '…' {
-					break
-				}
-				j += n
-			}
-			if bangs >= 2 {
-				s.bangs = append(s.bangs, span{int32(i), int32(j)})
-			}
-			if r == '.' && j == i+1 && j < len(text) {
-				if q, _ := decode(text, j); isWordRune(q) {
-					i = j
+		case cWord:
+		default:
+			s.toks = toks
+			i = c.punct(s, &st, text, i)
+			toks = s.toks
+			continue
+		}
+
+		// The run of letters and digits, eight bytes at a time (see classify8), and on
+		// across inner apostrophes ("don't").
+		j := i
+		var upper, lower int
+		for {
+			if j+8 <= len(text) {
+				x := le64(text[j : j+8])
+				ascii, y := ^x&highBits, x&^highBits
+				lo := (y + lowBits*(0x80-'a')) &^ (y + lowBits*(0x7f-'z')) & ascii
+				up := (y + lowBits*(0x80-'A')) &^ (y + lowBits*(0x7f-'Z')) & ascii
+				digit := (y + lowBits*(0x80-'0')) &^ (y + lowBits*(0x7f-'9')) & ascii
+				stop := bits.TrailingZeros64(^(lo | up | digit) & highBits)
+				in := uint64(1)<<stop - 1 // the run's bytes; all eight when stop is 64
+				lower += bits.OnesCount64(lo & in)
+				upper += bits.OnesCount64(up & in)
+				j += stop >> 3
+				if stop == 64 {
 					continue
 				}
+			} else {
+				k, lo, up := asciiRun(text, j)
+				j, lower, upper = k, lower+int(lo), upper+int(up)
 			}
-			endSentence(j, question)
-			i = j
-			continue
-		case r == '\n' || r == '\r':
-			endSentence(i, false)
-			s.qOpen = -1
-		case isQuote(r):
-			c.quote(s, text, i, size)
-		case r == ',' || r == ';' || r == ':' || r == '(' || r == ')' || r == '—' || r == '–' ||
-			r == '•' || r == '*' || r == '>':
-			endClause()
-		case r == '-':
-			// A dash between spaces separates clauses; a hyphen inside a word does not.
-			if i > 0 && text[i-1] == ' ' && i+1 < len(text) && text[i+1] == ' ' {
-				endClause()
+			if j >= len(text) {
+				break
 			}
-		case r == '/':
-			if t, ok := c.slashS(s, text, i); ok {
-				t.sent, t.clause = sent, clause
-				if !sentOpen {
-					sentOpen = true
-					sentStart = int32(len(s.toks))
+			if b := text[j]; b == '\'' {
+				if !c.innerApostrophe(text, i, j, 1) {
+					break
 				}
-				s.toks = append(s.toks, t)
-				i = int(t.end)
+				j++
 				continue
+			} else if b < utf8.RuneSelf && b != '`' {
+				break
+			}
+			// A backtick or a multi-byte rune: the slow path normalises what belongs to
+			// the word.
+			r, n := decode(text, j)
+			if isWordRune(r) || isApostrophe(r) && c.innerApostrophe(text, i, j, n) {
+				s.toks = toks
+				i = c.wordTokenSlow(s, &st, text, i)
+				toks = s.toks
+				continue words
+			}
+			break
+		}
+
+		// Look the word up (see vocab.findText, which this is).
+		n := j - i
+		var k0, k1 uint64
+		if i+keyed <= len(text) {
+			// The masks keep the word's bytes, computed without a branch on its length
+			// (a shift by 64 gives 0, so a full mask is 0-1).
+			k0 = le64(text[i:i+8]) | asciiLower
+			k1 = le64(text[i+8:i+16]) | asciiLower
+			k0 &= 1<<(8*min(n, 8)) - 1
+			k1 &= 1<<(8*min(max(n-8, 0), 8)) - 1
+		} else {
+			k0, k1 = textKey(text, i, j)
+		}
+		v := c.words
+		key := key0(k0, n)
+		mask := uint64(len(v.slots) - 1)
+		var sp *spelling
+		for k := vhash(key) >> v.shift; ; k = (k + 1) & mask {
+			x := v.slots[k]
+			if x == 0 {
+				sp = &c.auto.preEnt[c.prefixes.matchText(text, i, j)]
+				break
+			}
+			if e := &v.spell[x-1]; e.key == key && e.k1 == k1 && int(e.n) == min(n, math.MaxUint16) &&
+				(n <= keyed || foldEq(text[i+keyed:j], v.tails[x-1])) {
+				sp = e
+				break
 			}
 		}
-		i += size
+
+		f := sp.flags | firstByte[text[i]]
+		if upper+lower > 0 {
+			f |= tLetter
+		}
+		if upper >= 2 && lower == 0 {
+			f |= tCaps
+			s.caps = true
+		}
+		// The bytes are letters, digits and ', so b|0x20 is b in lowercase.
+		if f&tDigit != 0 && n > 2 && (text[j-2]|0x20 == 'a' || text[j-2]|0x20 == 'p') && text[j-1]|0x20 == 'm' {
+			f |= tClock
+		}
+		if n > 3 && text[j-3]|0x20 == 'n' && text[j-2] == '\'' && text[j-1]|0x20 == 't' {
+			f |= wNeg // every "n't" form negates, listed or not ("mustn't")
+		}
+
+		// Place it (see tokState.place, which this is).
+		at := len(toks)
+		if f&wBreak != 0 {
+			st.endClause()
+		}
+		if !st.sentOpen {
+			st.sentOpen = true
+			st.sentStart = int32(at)
+		}
+		if st.clauseOpen {
+			f |= tClauseStart
+			st.clauseOpen = false
+		} else if at > 0 && toks[at-1].flags&(tClauseStart|wSoft) == tClauseStart|wSoft && toks[at-1].clause == st.clause {
+			f |= tClauseStart
+		}
+		if sp.id == st.way && at > 0 && toks[at-1].id == st.no && toks[at-1].sent == st.sent {
+			toks[at-1].flags |= wNeg // "no" negates only in "no way"
+		}
+
+		// Append it, field by field (see pushWord).
+		if at == cap(toks) {
+			toks = slices.Grow(toks, 1)
+		}
+		toks = toks[:at+1]
+		t := &toks[at]
+		t.id, t.start, t.end = sp.id, int32(i), int32(j)
+		t.sent, t.clause = st.sent, st.clause
+		t.flags, t.upper, t.letters = f, int32(upper), int32(upper+lower)
+		t.pre, t.row, t.col = int32(sp.pre), sp.row, sp.col
+		t.bits, t.root = sp.bits, sp.root
+		i = j
+		if i < len(text) && text[i] == ' ' {
+			i++ // the space after a word, spared a trip through the switch
+		}
 	}
-	endSentence(len(text), false)
-	c.markNegators(s)
+	s.toks = toks
+	st.endSentence(s, len(text), false)
 	s.qOpen = -1
 }
 
-// wordToken scans the word that starts at i, lowercasing it into s.buf.
-func (c *Classifier) wordToken(s *scratch, text string, i int) token {
-	t := token{start: int32(i), lo: int32(len(s.buf))}
+// punct handles the byte or rune at i, which is neither a word's nor a plain
+// separator's, and returns where to go on.
+func (c *Classifier) punct(s *scratch, st *tokState, text string, i int) int {
+	switch byteClass[text[i]] {
+	case cStop:
+		return c.stops(s, st, text, i)
+	case cLine:
+		st.endSentence(s, i, false)
+		s.qOpen = -1
+	case cQuote:
+		c.quote(s, text, i, 1)
+	case cClause:
+		st.endClause()
+	case cDash:
+		// A dash between spaces separates clauses; a hyphen inside a word does not.
+		if i > 0 && text[i-1] == ' ' && i+1 < len(text) && text[i+1] == ' ' {
+			st.endClause()
+		}
+	case cSlash:
+		if c.slashS(s, text, i) {
+			// "/s" is a token of its own, outside the clause logic.
+			n := len(s.toks) - 1
+			t := &s.toks[n]
+			t.sent, t.clause = st.sent, st.clause
+			if !st.sentOpen {
+				st.sentOpen = true
+				st.sentStart = int32(n)
+			}
+			return int(t.end)
+		}
+	case cHigh:
+		r, n := decode(text, i)
+		switch {
+		case isEmoji(r):
+			c.emojiToken(s, text, i, n)
+			st.place(s)
+		case isWordRune(r):
+			return c.wordTokenSlow(s, st, text, i)
+		case r == '…':
+			return c.stops(s, st, text, i)
+		case isQuote(r):
+			c.quote(s, text, i, n)
+		case r == '—' || r == '–' || r == '•':
+			st.endClause()
+		}
+		return i + n
+	}
+	return i + 1
+}
+
+// stops reads the run of closing punctuation (. ! ? …) at i and returns where it ends.
+// The run ends the sentence; a dot inside a word ("acme.com", "3.5") does not.
+func (c *Classifier) stops(s *scratch, st *tokState, text string, i int) int {
+	j, question, bangs := i, false, 0
+run:
+	for j < len(text) {
+		switch text[j] {
+		case '?':
+			question = true
+		case '!':
+			bangs++
+		case '.':
+		case "…"[0]:
+			if !strings.HasPrefix(text[j:], "…") {
+				break run
+			}
+			j += len("…") - 1
+		default:
+			break run
+		}
+		j++
+	}
+	if bangs >= 2 {
+		s.bangs = append(s.bangs, span{int32(i), int32(j)})
+	}
+	if text[i] == '.' && j == i+1 && j < len(text) {
+		if q, _ := decode(text, j); isWordRune(q) {
+			return j
+		}
+	}
+	st.endSentence(s, j, question)
+	return j
+}
+
+// asciiRun returns the end of the run of ASCII letters and digits at text[j:], and the
+// lowercase letters and capitals in it. It reads eight bytes at a time and classifies
+// them with a few arithmetic operations (SWAR), so that a word costs no branch per byte.
+func asciiRun(text string, j int) (end int, lower, upper int32) {
+	for j+8 <= len(text) {
+		lo, up, word := classify8(le64(text[j : j+8]))
+		// Bit 7 of every byte of the run is set in word; the first clear one ends it.
+		stop := bits.TrailingZeros64(^word & highBits)
+		in := uint64(1)<<stop - 1 // the run's bytes; all of them when stop is 64
+		lower += int32(bits.OnesCount64(lo & in))
+		upper += int32(bits.OnesCount64(up & in))
+		j += stop >> 3
+		if stop < 64 {
+			return j, lower, upper
+		}
+	}
+	for ; j < len(text); j++ {
+		switch wordByte[text[j]] {
+		case wbLower:
+			lower++
+		case wbUpper:
+			upper++
+		case wbDigit:
+		default:
+			return j, lower, upper
+		}
+	}
+	return j, lower, upper
+}
+
+const (
+	lowBits  = 0x0101010101010101
+	highBits = 0x8080808080808080
+)
+
+// classify8 sets bit 7 of each byte of x that is a lowercase letter (in lo), a capital
+// (in up), or either or a digit (in word). A byte b is in [min, max] when b+(0x80-min)
+// reaches bit 7 and b+(0x7f-max) does not; on bytes below 0x80 the sums carry into no
+// other byte. Bytes of 0x80 and above are none of these.
+func classify8(x uint64) (lo, up, word uint64) {
+	ascii, y := ^x&highBits, x&^highBits
+	lo = (y + lowBits*(0x80-'a')) &^ (y + lowBits*(0x7f-'z')) & ascii
+	up = (y + lowBits*(0x80-'A')) &^ (y + lowBits*(0x7f-'Z')) & ascii
+	digit := (y + lowBits*(0x80-'0')) &^ (y + lowBits*(0x7f-'9')) & ascii
+	return lo, up, lo | up | digit
+}
+
+// pushWord appends the token of a word of spelling sp at text[i:j], with flags f. It
+// writes the fields in place: a token built whole and then copied is stored in 4-byte
+// pieces and loaded back in 16-byte ones, a pattern the CPU cannot forward from its
+// store buffer, and every token would stall on it.
+func (s *scratch) pushWord(sp *spelling, i, j int, f uint32, upper, lower int32) {
+	s.toks = slices.Grow(s.toks, 1)
+	s.toks = s.toks[:len(s.toks)+1]
+	t := &s.toks[len(s.toks)-1]
+	t.id, t.start, t.end = sp.id, int32(i), int32(j)
+	t.sent, t.clause = 0, 0 // set by tokState.place
+	t.flags, t.upper, t.letters = f, upper, upper+lower
+	t.pre, t.row, t.col = int32(sp.pre), sp.row, sp.col
+	t.bits, t.root = sp.bits, sp.root
+}
+
+// wordTokenSlow is wordToken for any word: it lowercases the word rune by rune into
+// s.buf, normalising its apostrophes, and looks that up.
+func (c *Classifier) wordTokenSlow(s *scratch, st *tokState, text string, i int) int {
+	var flags uint32
 	var upper, lower int32
-	h := uint32(fnvOffset)
+	buf := s.buf[:0]
 	if b := text[i]; b >= '0' && b <= '9' {
-		t.flags |= tDigit
+		flags |= tDigit
 	} else if b >= 'A' && b <= 'Z' {
-		t.flags |= tTitle
+		flags |= tTitle
 	}
 	j := i
 	for j < len(text) {
-		// ASCII letters and digits, the bulk of any message, take this short path.
 		if b := text[j]; b < utf8.RuneSelf {
 			switch {
 			case b >= 'a' && b <= 'z':
@@ -235,8 +562,7 @@ func (c *Classifier) wordToken(s *scratch, text string, i int) token {
 			default:
 				goto done
 			}
-			s.buf = append(s.buf, b)
-			h = (h ^ uint32(b)) * fnvPrime
+			buf = append(buf, b)
 			j++
 			continue
 		}
@@ -245,8 +571,7 @@ func (c *Classifier) wordToken(s *scratch, text string, i int) token {
 			if !c.innerApostrophe(text, i, j, n) {
 				break
 			}
-			s.buf = append(s.buf, '\'')
-			h = (h ^ '\'') * fnvPrime
+			buf = append(buf, '\'')
 			j += n
 			continue
 		}
@@ -256,42 +581,38 @@ func (c *Classifier) wordToken(s *scratch, text string, i int) token {
 		if unicode.IsUpper(r) {
 			upper++
 			if j == i {
-				t.flags |= tTitle
+				flags |= tTitle
 			}
 		} else if unicode.IsLetter(r) {
 			lower++
 		}
-		k := len(s.buf)
-		s.buf = utf8.AppendRune(s.buf, unicode.ToLower(r))
-		for _, b := range s.buf[k:] {
-			h = (h ^ uint32(b)) * fnvPrime
-		}
+		buf = utf8.AppendRune(buf, unicode.ToLower(r))
 		j += n
 	}
 done:
-	t.end, t.hi = int32(j), int32(len(s.buf))
-	t.upper, t.letters = upper, upper+lower
-	if t.letters > 0 {
-		t.flags |= tLetter
+	s.buf = buf
+	sp := c.words.findBytes(buf)
+	if sp == nil {
+		sp = &c.auto.preEnt[c.prefixes.matchBytes(buf)]
+	}
+	flags |= sp.flags
+	if upper+lower > 0 {
+		flags |= tLetter
 	}
 	if upper >= 2 && lower == 0 {
-		t.flags |= tCaps
+		flags |= tCaps
+		s.caps = true
 	}
-	word := s.buf[t.lo:t.hi]
-	n := len(word)
-	if t.flags&tDigit != 0 && n > 2 && (word[n-2] == 'a' || word[n-2] == 'p') && word[n-1] == 'm' {
-		t.flags |= tClock
+	n := len(buf)
+	if flags&tDigit != 0 && n > 2 && (buf[n-2] == 'a' || buf[n-2] == 'p') && buf[n-1] == 'm' {
+		flags |= tClock
 	}
-	if n > 3 && word[n-3] == 'n' && word[n-2] == '\'' && word[n-1] == 't' {
-		t.flags |= wNeg // every "n't" form negates, listed or not ("mustn't")
+	if n > 3 && buf[n-3] == 'n' && buf[n-2] == '\'' && buf[n-1] == 't' {
+		flags |= wNeg
 	}
-	t.id = c.words.find(word, h)
-	t.flags |= c.words.flags(t.id)
-	t.pm = c.prefixes.match(word)
-	if t.pm != [prefixWords]uint64{} {
-		t.flags |= tPrefix
-	}
-	return t
+	s.pushWord(sp, i, j, flags, upper, lower)
+	st.place(s)
+	return j
 }
 
 // innerApostrophe reports whether the apostrophe of n bytes at j, in the word that
@@ -321,8 +642,8 @@ func (c *Classifier) quote(s *scratch, text string, i, size int) {
 	}
 	n := int32(len(s.toks)) - s.qOpen
 	if n >= 1 && n <= 3 {
-		for _, t := range s.toks[s.qOpen:] {
-			if t.flags&wSincere != 0 {
+		for k := range s.toks[s.qOpen:] {
+			if s.toks[int(s.qOpen)+k].flags&wSincere != 0 {
 				s.quotes = append(s.quotes, span{s.qByte, int32(i + size)})
 				break
 			}
@@ -331,44 +652,32 @@ func (c *Classifier) quote(s *scratch, text string, i, size int) {
 	s.qOpen = -1
 }
 
-// emojiToken makes a token of one pictograph.
-func (c *Classifier) emojiToken(s *scratch, text string, i, size int) token {
-	t := token{start: int32(i), end: int32(i + size), lo: int32(len(s.buf))}
-	s.buf = append(s.buf, text[i:i+size]...)
-	t.hi = int32(len(s.buf))
-	t.id = c.words.lookup(s.buf[t.lo:t.hi])
-	return t
+// emojiToken appends the token of one pictograph. It takes its id from the
+// vocabulary but, unlike a word, none of the word's flags.
+func (c *Classifier) emojiToken(s *scratch, text string, i, size int) {
+	s.buf = append(s.buf[:0], text[i:i+size]...)
+	t := c.auto.bareToken(c.words.lookup(s.buf))
+	t.start, t.end = int32(i), int32(i+size)
+	s.toks = append(s.toks, t)
 }
 
-// slashS recognises the "/s" sarcasm tag as a token.
-func (c *Classifier) slashS(s *scratch, text string, i int) (token, bool) {
+// slashS recognises the "/s" sarcasm tag and appends it as a token.
+func (c *Classifier) slashS(s *scratch, text string, i int) bool {
 	if i+1 >= len(text) || (text[i+1] != 's' && text[i+1] != 'S') {
-		return token{}, false
+		return false
 	}
 	if i > 0 {
 		if p, _ := utf8.DecodeLastRuneInString(text[:i]); isWordRune(p) || p == '/' {
-			return token{}, false
+			return false
 		}
 	}
 	if i+2 < len(text) {
 		if q, _ := decode(text, i+2); isWordRune(q) || q == '/' {
-			return token{}, false
+			return false
 		}
 	}
-	t := token{start: int32(i), end: int32(i + 2), lo: int32(len(s.buf))}
-	s.buf = append(s.buf, '/', 's')
-	t.hi = int32(len(s.buf))
-	t.id = c.words.lookup(s.buf[t.lo:t.hi])
-	return t, true
-}
-
-// markNegators flags the words that negate only in company: "no" in "no way".
-func (c *Classifier) markNegators(s *scratch) {
-	for i := range s.toks {
-		t := &s.toks[i]
-		if t.id >= 0 && t.id == c.words.no && i+1 < len(s.toks) && s.toks[i+1].id == c.words.way &&
-			s.toks[i+1].sent == t.sent {
-			t.flags |= wNeg
-		}
-	}
+	t := c.auto.bareToken(c.auto.slashID)
+	t.start, t.end = int32(i), int32(i+2)
+	s.toks = append(s.toks, t)
+	return true
 }

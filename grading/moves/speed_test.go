@@ -1,0 +1,182 @@
+package moves
+
+import (
+	"bufio"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// updateGolden regenerates testdata/outputs.golden.json from the current classifier:
+//
+//	go test -run TestOutputsUnchanged ./grading/moves -update
+//
+// The golden file is the contract of the classifier's optimisations: a speed-up must not
+// change a single move or piece of evidence. Regenerate it only for an intended change.
+var updateGolden = flag.Bool("update", false, "rewrite testdata/outputs.golden.json")
+
+const goldenPath = "testdata/outputs.golden.json"
+
+// goldenCase is one text and what Classify returned for it.
+type goldenCase struct {
+	Text    string  `json:"text"`
+	Matches []Match `json:"matches"`
+}
+
+// readJSONLFields returns the string values of the given fields, line by line.
+func readJSONLFields(tb testing.TB, path string, fields ...string) []string {
+	tb.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		tb.Fatalf("open %s: %v", path, err)
+	}
+	defer f.Close()
+	var out []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64*1024), 4*1024*1024)
+	for sc.Scan() {
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		var obj map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &obj); err != nil {
+			tb.Fatalf("%s: %v", path, err)
+		}
+		for _, k := range fields {
+			if s, ok := obj[k].(string); ok {
+				out = append(out, s)
+			}
+		}
+	}
+	if err := sc.Err(); err != nil {
+		tb.Fatalf("read %s: %v", path, err)
+	}
+	return out
+}
+
+// tsvTexts returns the text column of a labelled set, every line with a tab.
+func tsvTexts(tb testing.TB, path string) []string {
+	tb.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatalf("read %s: %v", path, err)
+	}
+	var out []string
+	for line := range strings.SplitSeq(string(data), "\n") {
+		line = strings.TrimSuffix(line, "\r")
+		if strings.HasPrefix(line, "#") {
+			continue
+		}
+		if _, text, ok := strings.Cut(line, "\t"); ok {
+			out = append(out, text)
+		}
+	}
+	return out
+}
+
+var delayPrefix = regexp.MustCompile(`^\+\d+s `)
+
+// corpusTexts gathers every text the golden file covers, in a fixed order.
+func corpusTexts(tb testing.TB) []string {
+	tb.Helper()
+	var texts []string
+	texts = append(texts, tsvTexts(tb, "testdata/labelled.tsv")...)
+	texts = append(texts, tsvTexts(tb, "testdata/heldout.tsv")...)
+	texts = append(texts, readJSONLFields(tb, "../testdata/empathy.jsonl", "reply", "customer")...)
+	texts = append(texts, readJSONLFields(tb, "../testdata/pairs.jsonl", "better", "worse")...)
+	files, err := filepath.Glob("../../scenarios/library/*.txt")
+	if err != nil || len(files) == 0 {
+		tb.Fatalf("scenario scripts: %v (%d files)", err, len(files))
+	}
+	for _, name := range files { // Glob sorts
+		data, err := os.ReadFile(name)
+		if err != nil {
+			tb.Fatalf("read %s: %v", name, err)
+		}
+		for line := range strings.SplitSeq(string(data), "\n") {
+			line = strings.TrimSuffix(line, "\r")
+			texts = append(texts, delayPrefix.ReplaceAllString(line, ""))
+		}
+	}
+	return texts
+}
+
+// TestOutputsUnchanged checks every text of the corpus against the golden outputs.
+func TestOutputsUnchanged(t *testing.T) {
+	c := classifier()
+	texts := corpusTexts(t)
+	got := make([]goldenCase, len(texts))
+	for i, s := range texts {
+		got[i] = goldenCase{Text: s, Matches: c.Classify(s)}
+	}
+	if *updateGolden {
+		data, err := json.MarshalIndent(got, "", "\t")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(goldenPath, append(data, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("wrote %d cases to %s", len(got), goldenPath)
+		return
+	}
+	data, err := os.ReadFile(goldenPath)
+	if err != nil {
+		t.Fatalf("read golden file (run with -update to create it): %v", err)
+	}
+	var want []goldenCase
+	if err := json.Unmarshal(data, &want); err != nil {
+		t.Fatalf("parse %s: %v", goldenPath, err)
+	}
+	if len(want) != len(got) {
+		t.Fatalf("golden file has %d cases, corpus has %d", len(want), len(got))
+	}
+	bad := 0
+	for i := range got {
+		if want[i].Text != got[i].Text {
+			t.Fatalf("case %d: golden text %q, corpus text %q", i, want[i].Text, got[i].Text)
+		}
+		// A nil and an empty result are the same answer; JSON writes both as null or [].
+		w, g := want[i].Matches, got[i].Matches
+		if len(w) == 0 && len(g) == 0 {
+			continue
+		}
+		if diff := cmp.Diff(w, g); diff != "" {
+			bad++
+			if bad <= 20 {
+				t.Errorf("Classify(%q) changed (-golden +now):\n%s", got[i].Text, diff)
+			}
+		}
+	}
+	if bad > 0 {
+		t.Errorf("%d of %d outputs changed", bad, len(got))
+	}
+}
+
+// BenchmarkClassifyReplies classifies the agent replies the grader's benchmark uses.
+func BenchmarkClassifyReplies(b *testing.B) {
+	replies := readJSONLFields(b, "../testdata/empathy.jsonl", "reply")
+	if len(replies) == 0 {
+		b.Fatal("no replies")
+	}
+	c := New()
+	b.ReportAllocs()
+	b.ResetTimer()
+	n := 0
+	for b.Loop() {
+		c.Classify(replies[n%len(replies)])
+		n++
+	}
+}
+
+func TestPrefixBit(t *testing.T) {
+	if tPrefix != 1<<tPrefixBit {
+		t.Fatalf("tPrefixBit is %d, tPrefix is %#x", tPrefixBit, tPrefix)
+	}
+}
