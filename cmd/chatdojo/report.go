@@ -271,21 +271,7 @@ func (l *gradedLines) all() func(yield func(grading.Grade) bool) {
 // next reads one line without its line ending into buf, up to maxReportLine bytes; a
 // longer line is consumed and reported as too long.
 func (l *gradedLines) next(buf []byte) ([]byte, bool, error) {
-	tooLong := false
-	for {
-		chunk, err := l.r.ReadSlice('\n')
-		if !tooLong {
-			if len(buf)+len(chunk) > maxReportLine {
-				tooLong, buf = true, buf[:0]
-			} else {
-				buf = append(buf, chunk...)
-			}
-		}
-		if errors.Is(err, bufio.ErrBufferFull) {
-			continue
-		}
-		return bytes.TrimRight(buf, "\r\n"), tooLong, err
-	}
+	return readLine(l.r, buf, maxReportLine)
 }
 
 // decodeGradeLine reads one line of chatdojo grade output; it returns what is wrong
