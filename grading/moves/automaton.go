@@ -139,9 +139,11 @@ func (n *node) signature(ids map[*node]int, buf []byte) []byte {
 
 // automaton is the matching form of the trie: nodes and edges in flat arrays, so that a
 // walk touches a few small, adjacent records instead of chasing pointers to large structs.
-// Matching is bound by memory latency, not arithmetic: the layout keeps what one step of
-// a walk reads in as few cache lines as it can.
+// Matching is bound more by the latency of its loads than by arithmetic, so what a step
+// of a walk needs is copied to where the step before it already looks (filters into
+// edges, root edges into a token's run) and the shallow nodes lie together.
 type automaton struct {
+	// sets, wordSets and preSets serve only while compiling (see Classifier.release).
 	sets     []wordSet
 	setWords int      // uint64 words in a token's set bitset
 	wordSets []uint64 // per vocabulary id, the sets that contain the word
@@ -190,6 +192,12 @@ type fnode struct {
 	accept int32  // offset in automaton.accept
 }
 
+// unfiltered reports whether a walk enters the node whatever the next word is: it has
+// ends, or prefix, class or gap edges, which the filter on the next token cannot judge.
+func (f *fnode) unfiltered() bool {
+	return f.nEnds > 0 || f.preHi > f.wordHi || f.clsHi > f.preHi || f.gapHi > f.setHi
+}
+
 // Above these edge counts a node finds its word edge in automaton.wide and dispatches
 // its set edges by bitset; below them a short scan is faster.
 const (
@@ -222,7 +230,7 @@ type rootRun struct {
 // without loading the target node: the filter bits of the target's word and set edges
 // (see token.bits), or always when the target has ends, or prefix, class or gap edges,
 // which the filter cannot judge. A wide target's word bitset is also checked before the
-// walk goes down the edge (see scratch.takes).
+// walk goes down the edge (see automaton.takes).
 type fedge struct {
 	next   filter
 	id, to int32

@@ -8,7 +8,8 @@ import (
 
 // Matching: every token starts a walk of the automaton, and every path that reaches an
 // entry's end records a hit. Word sets ("{frustrat*|upset|angry}") are tested by bit:
-// each token carries the sets it belongs to, computed once per message.
+// each token carries the sets it belongs to, a row of bits computed once per spelling
+// when the classifier is built (see indexTokens).
 
 // indexSets records, for every word and prefix, the sets it belongs to, so that a token's
 // set membership is computed once per message rather than once per trie edge.
@@ -50,7 +51,7 @@ func (c *Classifier) indexFilters() {
 	next := make([]filter, len(a.nodes))
 	for ni := range a.nodes {
 		f := &a.nodes[ni]
-		if f.nEnds > 0 || f.preHi > f.wordHi || f.clsHi > f.preHi || f.gapHi > f.setHi {
+		if f.unfiltered() {
 			next[ni] = always
 			continue
 		}
@@ -73,7 +74,6 @@ func (c *Classifier) indexFilters() {
 		e := &a.edges[i]
 		e.next, e.accept = next[e.to], a.nodes[e.to].accept
 	}
-
 }
 
 // afterOf returns the filter on the token after the one that takes edge e. A walk that
@@ -93,8 +93,8 @@ func (a *automaton) afterOf(e *fedge) filter {
 }
 
 // wideAccept is the number of words above which a node records the words it takes:
-// the 64 filter bits of fedge tell the words of a narrower node apart, but not those of
-// a node that takes a large set or a long list of words ("i" is followed by hundreds).
+// the filter bits of fedge tell the words of a narrower node apart, but not those of a
+// node that takes a large set or a long list of words ("i" is followed by hundreds).
 const wideAccept = 8
 
 // indexAccept gives every wide node a bitset of the vocabulary ids its word and set
@@ -123,8 +123,8 @@ func (c *Classifier) indexAccept() {
 	for ni := range a.nodes {
 		f := &a.nodes[ni]
 		f.accept = 0
-		if f.nEnds > 0 || f.preHi > f.wordHi || f.clsHi > f.preHi || f.gapHi > f.setHi {
-			continue // entered whatever the next word is
+		if f.unfiltered() {
+			continue
 		}
 		clear(acc)
 		for _, e := range a.edges[f.edgeLo : f.edgeLo+int32(f.wordHi)] {

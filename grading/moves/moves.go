@@ -112,8 +112,7 @@ func (s *scratch) reset() {
 }
 
 // maxText is the most of a message Classify reads. No chat message comes near it; the cap
-// keeps every byte offset, including those of the lowercased copy (which some runes make
-// longer), inside int32.
+// keeps every byte offset inside int32, and inside the 28 bits evKey packs one into.
 const maxText = 1 << 28
 
 // maxScratch is the token count above which a scratch is not returned to the pool, so
@@ -602,8 +601,7 @@ func (c *Classifier) result(s *scratch, text string) []Match {
 		s.keys = append(s.keys, evKey(e))
 	}
 	slices.Sort(s.keys)
-	// Merge the overlapping passages of each move, then make the result with one
-	// allocation for the matches and one for all their evidence.
+	// Merge the overlapping passages of each move, then make the result (see newResult).
 	s.merged = s.merged[:0]
 	moves := 0
 	for i, k := range s.keys {

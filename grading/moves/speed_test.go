@@ -4,11 +4,14 @@ import (
 	"bufio"
 	"encoding/json"
 	"flag"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -179,4 +182,65 @@ func TestPrefixBit(t *testing.T) {
 	if tPrefix != 1<<tPrefixBit {
 		t.Fatalf("tPrefixBit is %d, tPrefix is %#x", tPrefixBit, tPrefix)
 	}
+}
+
+// TestLookups checks the tokenizer's word lookup, written out in its loop for speed,
+// against vocab.findText and vocab.findBytes: every word of the lexicon, in lower, title
+// and upper case, alone, in the middle of a text and at its end (where the lookup reads
+// the text differently), gets the id of its lowercase spelling.
+func TestLookups(t *testing.T) {
+	c := classifier()
+	l := lexicon()
+	words := slices.Collect(maps.Keys(l.wordWeights()))
+	for _, w := range l.words {
+		words = append(words, w.word)
+	}
+	for _, a := range l.aliases {
+		words = append(words, a[0], a[1])
+	}
+	words = append(words, "x", "zzzzzzzzzzzzzzzzzzzzzzz", "supercalifragilistic", "a1b2c3d4e5f6g7h8i9")
+	slices.Sort(words)
+	words = slices.Compact(words)
+	s := &scratch{}
+	checked := 0
+	for _, w := range words {
+		if w == "" || strings.ContainsFunc(w, func(r rune) bool { return !isWordRune(r) && r != '\'' }) ||
+			w[0] == '\'' || w[len(w)-1] == '\'' {
+			continue // not one word of the fast path
+		}
+		want := c.words.lookup([]byte(w))
+		title := strings.ToUpper(w[:1]) + w[1:]
+		for _, v := range []string{w, title, strings.ToUpper(w)} {
+			for _, text := range []string{v, "so " + v + " now, ok", "and then " + v, v + "!"} {
+				c.tokenize(s, text)
+				var got int32 = -2
+				for _, tk := range s.toks {
+					if text[tk.start:tk.end] == v {
+						got = tk.id
+					}
+				}
+				if got != want {
+					t.Errorf("%q in %q: token id %d, want %d", v, text, got, want)
+				}
+				if i := strings.Index(text, v); i >= 0 && isASCIIWord(v) {
+					if sp := c.words.findText(text, i, i+len(v)); (sp == nil && want >= 0) || (sp != nil && sp.id != want) {
+						t.Errorf("findText(%q) disagrees with findBytes", v)
+					}
+				}
+				checked++
+			}
+		}
+	}
+	if checked < 1000 {
+		t.Fatalf("only %d lookups checked", checked)
+	}
+}
+
+func isASCIIWord(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] >= utf8.RuneSelf || w[i] == '`' {
+			return false
+		}
+	}
+	return true
 }

@@ -143,7 +143,7 @@ var firstByte = func() (t [256]uint32) {
 	return t
 }()
 
-// Byte classes inside a word, for wordToken's fast path.
+// Byte classes inside a word, for asciiRun's byte-by-byte tail.
 const (
 	wbEnd   uint8 = iota // ends the word
 	wbLower              // a-z
@@ -226,11 +226,11 @@ func (st *tokState) place(s *scratch) {
 // tokenize fills s with the tokens and sentences of text.
 //
 // Words of ASCII letters, digits and straight apostrophes, nearly all of any message,
-// are scanned eight bytes at a time and looked up straight from the text, and their
-// tokens built in place; other words go to wordTokenSlow. This is the tokenizer's hot
-// path, so it is written out in the loop: the helpers it would call (asciiRun, textKey,
-// vocab.findText, scratch.pushWord, tokState.place) are too big for the compiler to
-// inline, and a call per step would cost more than the step.
+// are scanned eight bytes at a time, looked up straight from the text and their tokens
+// built in place; other words go to wordTokenSlow. This is the tokenizer's hot path, so
+// it is written out in the loop: the helpers it mirrors (asciiRun, vocab.findText,
+// scratch.pushWord, tokState.place) are too big for the compiler to inline, and a call
+// per step costs more than the step. TestLookups checks it against them.
 func (c *Classifier) tokenize(s *scratch, text string) {
 	s.reset()
 	s.qOpen = -1
@@ -533,7 +533,7 @@ func (s *scratch) pushWord(sp *spelling, i, j int, f uint32, upper, lower int32)
 	t.bits, t.root = sp.bits, sp.root
 }
 
-// wordTokenSlow is wordToken for any word: it lowercases the word rune by rune into
+// wordTokenSlow is the tokenizer's word path for any word: it lowercases the word rune by rune into
 // s.buf, normalising its apostrophes, and looks that up.
 func (c *Classifier) wordTokenSlow(s *scratch, st *tokState, text string, i int) int {
 	var flags uint32

@@ -26,20 +26,20 @@ type vocab struct {
 	tails []string // by spelling, what of it a key leaves out (see keyed)
 }
 
-// spelling is a spelling's key and what a token of it inherits, in 64 bytes: one cache
-// line, as the array is page aligned. All but the key and id depend on the automaton
-// and are filled in by Classifier.indexTokens.
+// spelling is a spelling's key and what a token of it inherits. The key and length,
+// which a lookup compares, come first. All but the key, length and id depend on the
+// automaton and are filled in by Classifier.indexTokens.
 type spelling struct {
 	key   uint64 // the word's first 8 bytes, little endian, zero padded, xor its length<<56
 	k1    uint64 // bytes 8 to 15, zero padded
-	bits  filter // as token.bits
+	n     uint16 // the word's length, at most 65535
+	pre   uint16 // as token.pre
 	id    int32
 	flags uint32 // vocabulary flags, tPrefix and tInSet
 	row   int32
 	col   int32
+	bits  filter // as token.bits
 	root  rootRun
-	n     uint16 // the word's length, at most 65535
-	pre   uint16
 }
 
 // keyed is the longest word a key holds whole; longer words also compare their tail.
