@@ -44,7 +44,7 @@ func (e *env) grade(ctx context.Context, args []string) error {
 	judge := fl.String("judge", "rules", "who judges each turn: rules (ollama:MODEL comes with model-driven customers)")
 	format := fl.String("format", "jsonl", "output: jsonl (one graded result a line) or table (a readable summary)")
 	fl.Usage = func() { flagUsage(e.stderr, gradeUsage, fl) }
-	if err := fl.Parse(reorder(args)); err != nil {
+	if err := fl.Parse(flagsFirst(fl, args)); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
@@ -150,29 +150,6 @@ func (e *env) grade(ctx context.Context, args []string) error {
 		return reported(1)
 	}
 	return nil
-}
-
-// reorder moves flags after the file argument in front of it, so that
-// `grade file.jsonl --strict` works as people type it.
-func reorder(args []string) []string {
-	var flags, rest []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if a == "--" {
-			rest = append(rest, args[i+1:]...)
-			break
-		}
-		if strings.HasPrefix(a, "-") && a != "-" {
-			flags = append(flags, a)
-			if !strings.Contains(a, "=") && (a == "--judge" || a == "-judge" || a == "--format" || a == "-format") && i+1 < len(args) {
-				flags = append(flags, args[i+1])
-				i++
-			}
-			continue
-		}
-		rest = append(rest, a)
-	}
-	return append(flags, rest...)
 }
 
 // readLine reads one line without its newline into buf, up to limit bytes; a longer

@@ -88,7 +88,7 @@ func (e *env) report(ctx context.Context, args []string) error {
 	practice := fl.Int("practice", def.Practice, "the number `N` of scenarios to suggest for the weakest skill")
 	db := fl.String("db", "", "read graded sessions from the database `DB` (not available yet)")
 	fl.Usage = func() { flagUsage(e.stderr, reportUsage, fl) }
-	if err := fl.Parse(reportArgs(fl, args)); err != nil {
+	if err := fl.Parse(flagsFirst(fl, args)); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
@@ -173,10 +173,10 @@ func (e *env) report(ctx context.Context, args []string) error {
 	return nil
 }
 
-// reportArgs moves the flags after the file argument in front of it, so that
+// flagsFirst moves the flags after the file argument in front of it, so that
 // `report graded.jsonl --format html` works as people type it. A flag that takes a
 // value brings the next argument with it.
-func reportArgs(fl *flag.FlagSet, args []string) []string {
+func flagsFirst(fl *flag.FlagSet, args []string) []string {
 	var flags, rest []string
 	for i := 0; i < len(args); i++ {
 		a := args[i]

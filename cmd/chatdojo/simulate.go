@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -199,7 +200,7 @@ func printTranscript(w io.Writer, sc *scenarios.Scenario, tr scenarios.Transcrip
 	}
 	var open []string
 	for _, is := range sc.Issues {
-		if !contains(tr.Resolved, is.ID) {
+		if !slices.Contains(tr.Resolved, is.ID) {
 			open = append(open, is.ID)
 		}
 	}
@@ -233,13 +234,4 @@ func deref[T any](p *T) T {
 		return zero
 	}
 	return *p
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
