@@ -3,6 +3,8 @@ package grading
 import (
 	"context"
 	"math"
+	"slices"
+	"strings"
 	"time"
 
 	"chatdojo/grading/moves"
@@ -129,7 +131,7 @@ func (g *Grader) Grade(ctx context.Context, tr scenarios.Transcript) (Grade, err
 				about = append(about, &texts[j])
 			}
 		}
-		if f := firstCustomer(msgs); f >= 0 && f < lastCustomer && !containsText(about, &texts[f]) {
+		if f := firstCustomer(msgs); f >= 0 && f < lastCustomer && !slices.Contains(about, &texts[f]) {
 			about = append(about, &texts[f])
 		}
 		r := g.lex.mechanisms(a, about, mv, &work.seen)
@@ -144,7 +146,7 @@ func (g *Grader) Grade(ctx context.Context, tr scenarios.Transcript) (Grade, err
 		}
 		rep := 0
 		for _, f := range r.formulas {
-			key := lower(f)
+			key := strings.ToLower(f)
 			rep = max(rep, formulaUses[key])
 			formulaUses[key]++
 		}
@@ -316,7 +318,7 @@ func (g *Grader) repeatAsk(mv moveSet, a *text, prev []scenarios.Message, prevTe
 			if m.Role != scenarios.RoleCustomer {
 				continue
 			}
-			if wantsEmail && containsByte(m.Text, '@') {
+			if wantsEmail && strings.IndexByte(m.Text, '@') >= 0 {
 				repeat = true
 			}
 			if wantsNumber && hasDigitRun(&prevTexts[j], 4) {
@@ -353,15 +355,6 @@ func (l *lexicon) signature(a *text, s sentence) string {
 		b = append(b, ' ')
 	}
 	return string(b)
-}
-
-func containsByte(s string, c byte) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] == c {
-			return true
-		}
-	}
-	return false
 }
 
 func hasDigitRun(t *text, n int) bool {
@@ -403,16 +396,6 @@ func lastCustomerIndex(msgs []scenarios.Message) int {
 
 func round1(x float64) float64 {
 	return math.Round(x*10) / 10
-}
-
-func lower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
 }
 
 func moveList(ms []moves.Match) []scenarios.Move {
@@ -558,13 +541,4 @@ func (r *issueReplay) score() int {
 		}
 	}
 	return clamp(int(math.Round(100 * total / float64(len(r.sc.Issues)))))
-}
-
-func containsText(list []*text, t *text) bool {
-	for _, x := range list {
-		if x == t {
-			return true
-		}
-	}
-	return false
 }

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -48,7 +49,7 @@ func (p *parser) check() {
 		on := map[string]bool{is.ID: true}
 		for cur := after[is.ID]; cur != ""; cur = after[cur] {
 			if on[cur] {
-				cycle := append(path[indexOf(path, cur):], cur)
+				cycle := append(path[slices.Index(path, cur):], cur)
 				for _, c := range cycle {
 					reported[c] = true
 				}
@@ -150,13 +151,4 @@ func (p *parser) check() {
 			p.warnf(p.modelLine, "model", "ignored in mode scripted, expected mode model or hybrid to use it")
 		}
 	}
-}
-
-func indexOf(list []string, s string) int {
-	for i, x := range list {
-		if x == s {
-			return i
-		}
-	}
-	return 0
 }

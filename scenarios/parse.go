@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -497,7 +498,7 @@ func (y yamlReader) mapping(n *yaml.Node, path string, known []string) map[strin
 		if path != "" {
 			field = path + "." + k.Value
 		}
-		if !contains(known, k.Value) {
+		if !slices.Contains(known, k.Value) {
 			y.p.errorf(y.line(k), field, "unknown key, expected one of %s", strings.Join(known, ", "))
 			continue
 		}
@@ -593,15 +594,6 @@ func (y yamlReader) strList(n *yaml.Node, field string) ([]string, bool) {
 		out = append(out, s)
 	}
 	return out, ok
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // suggestMove says what was expected instead of an unknown move, naming the closest

@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 
@@ -328,7 +329,7 @@ func (s *Session) reply(ctx context.Context, at time.Time, text string) error {
 			continue
 		}
 		for _, need := range st.issue.Needs {
-			if !st.seen[need] && hasMove(mv, need) {
+			if !st.seen[need] && slices.Contains(mv, need) {
 				st.seen[need] = true
 				s.event(at, scenarios.Event{Type: scenarios.EventNeed, Issue: st.issue.ID, Moves: []scenarios.Move{need}})
 			}
@@ -539,15 +540,6 @@ func (s *Session) pick(key int, lines, builtin []string) string {
 	s.bags[key] = bag[1:]
 	s.last[key] = i
 	return lines[i]
-}
-
-func hasMove(list []scenarios.Move, m scenarios.Move) bool {
-	for _, x := range list {
-		if x == m {
-			return true
-		}
-	}
-	return false
 }
 
 func uniqueMoves(list []scenarios.Move) map[scenarios.Move]bool {
