@@ -204,7 +204,7 @@ func (g *Grader) Grade(ctx context.Context, tr scenarios.Transcript) (Grade, err
 		weighted += w * float64(t.Scores.Empathy)
 		weights += w
 		deSum += t.Scores.DeEscalation
-		replay.agent(mv, m.At.Time)
+		replay.agent(t.Moves, m.At.Time)
 	}
 
 	// Session scores.
@@ -425,42 +425,44 @@ func evidenceOf(ms []moves.Match, r mechanismResult) map[string][]string {
 }
 
 // issueReplay follows the scenario's issues through a conversation: from the event
-// log when the transcript has one, else by replaying the agent's moves as the
-// simulator would (needs accumulate from the moment an issue is active; resolving one
-// reveals the issues after it).
+// log when the transcript has one, else by replaying the agent's moves with
+// scenarios.IssueProgress, exactly as the simulator plays them.
 type issueReplay struct {
 	sc       *scenarios.Scenario
 	fromLog  bool
 	resolved []string
 	at       time.Time
-	active   map[string]bool
-	done     map[string]bool
-	seen     map[string]map[scenarios.Move]bool
+	// done and seen come from the event log.
+	done map[string]bool
+	seen map[string]map[scenarios.Move]bool
+	// progress replays a transcript without an event log.
+	progress *scenarios.IssueProgress
 }
 
 func newIssueReplay(sc *scenarios.Scenario, tr scenarios.Transcript) *issueReplay {
 	r := &issueReplay{sc: sc, resolved: []string{}}
-	if sc == nil && len(tr.Events) == 0 {
-		return r // nothing to follow: no maps needed
-	}
-	r.active, r.done, r.seen = map[string]bool{}, map[string]bool{}, map[string]map[scenarios.Move]bool{}
 	for _, ev := range tr.Events {
-		if ev.Type == scenarios.EventResolved {
+		switch ev.Type {
+		case scenarios.EventResolved:
 			r.fromLog = true
+			if r.done == nil {
+				r.done = map[string]bool{}
+			}
 			r.resolved = append(r.resolved, ev.Issue)
 			r.done[ev.Issue] = true
 			r.at = ev.At.Time
-		}
-		if ev.Type == scenarios.EventNeed {
+		case scenarios.EventNeed:
 			r.fromLog = true
+			if r.seen == nil {
+				r.seen = map[string]map[scenarios.Move]bool{}
+			}
 			if r.seen[ev.Issue] == nil {
 				r.seen[ev.Issue] = map[scenarios.Move]bool{}
 			}
 			for _, m := range ev.Moves {
 				r.seen[ev.Issue][m] = true
 			}
-		}
-		if ev.Type == scenarios.EventOutcome || ev.Type == scenarios.EventReveal {
+		case scenarios.EventOutcome, scenarios.EventReveal:
 			r.fromLog = true
 		}
 	}
@@ -468,48 +470,22 @@ func newIssueReplay(sc *scenarios.Scenario, tr scenarios.Transcript) *issueRepla
 		r.at = time.Time{} // resolution time only when every issue was resolved
 	}
 	if !r.fromLog && sc != nil {
-		for _, is := range sc.Issues {
-			if is.RevealAfter == "" {
-				r.active[is.ID] = true
-			}
-		}
+		r.progress = scenarios.NewIssueProgress(sc)
 	}
 	return r
 }
 
-func (r *issueReplay) agent(mv moveSet, at time.Time) {
-	if r.fromLog || r.sc == nil {
+// agent replays one agent message's moves, sent at at.
+func (r *issueReplay) agent(moves []scenarios.Move, at time.Time) {
+	if r.progress == nil {
 		return
 	}
-	var newly []string
-	for _, is := range r.sc.Issues {
-		if !r.active[is.ID] || r.done[is.ID] {
-			continue
-		}
-		if r.seen[is.ID] == nil {
-			r.seen[is.ID] = map[scenarios.Move]bool{}
-		}
-		all := true
-		for _, n := range is.Needs {
-			if mv.has(n) {
-				r.seen[is.ID][n] = true
-			}
-			all = all && r.seen[is.ID][n]
-		}
-		if all {
-			r.done[is.ID] = true
-			r.resolved = append(r.resolved, is.ID)
-			newly = append(newly, is.ID)
+	for _, ch := range r.progress.Step(moves) {
+		if ch.Kind == scenarios.IssueResolved {
+			r.resolved = append(r.resolved, ch.Issue)
 		}
 	}
-	for _, id := range newly {
-		for _, is := range r.sc.Issues {
-			if is.RevealAfter == id {
-				r.active[is.ID] = true
-			}
-		}
-	}
-	if len(r.resolved) == len(r.sc.Issues) && r.at.IsZero() {
+	if r.progress.AllResolved() && r.at.IsZero() {
 		r.at = at
 	}
 }
@@ -525,15 +501,15 @@ func (r *issueReplay) score() int {
 		return 0
 	}
 	total := 0.0
-	for _, is := range r.sc.Issues {
-		if r.done[is.ID] {
+	for i, is := range r.sc.Issues {
+		if r.isDone(i, is) {
 			total++
 			continue
 		}
 		if len(is.Needs) > 0 {
 			got := 0
 			for _, n := range is.Needs {
-				if r.seen[is.ID][n] {
+				if r.isSeen(i, is, n) {
 					got++
 				}
 			}
@@ -541,4 +517,18 @@ func (r *issueReplay) score() int {
 		}
 	}
 	return clamp(int(math.Round(100 * total / float64(len(r.sc.Issues)))))
+}
+
+func (r *issueReplay) isDone(i int, is scenarios.Issue) bool {
+	if r.progress != nil {
+		return r.progress.Done(i)
+	}
+	return r.done[is.ID]
+}
+
+func (r *issueReplay) isSeen(i int, is scenarios.Issue, m scenarios.Move) bool {
+	if r.progress != nil {
+		return r.progress.Seen(i, m)
+	}
+	return r.seen[is.ID][m]
 }

@@ -8,7 +8,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"strings"
 	"time"
 
@@ -64,13 +63,6 @@ type IssueState struct {
 	Missing []scenarios.Move
 }
 
-type issueState struct {
-	issue    scenarios.Issue
-	active   bool
-	resolved bool
-	seen     map[scenarios.Move]bool
-}
-
 // Session is one conversation with a scenario's customer. It is not safe for concurrent
 // use; the caller serialises calls (one goroutine per session, or a lock).
 type Session struct {
@@ -81,14 +73,13 @@ type Session struct {
 	bags     map[int][]int
 	last     map[int]int
 
-	start    time.Time
-	lastMsg  time.Time
-	mood     int
-	issues   []*issueState
-	fired    map[int]bool // mood-below sections already fired, by index
-	outcome  scenarios.Outcome
-	resolved []string
-	tr       scenarios.Transcript
+	start   time.Time
+	lastMsg time.Time
+	mood    int
+	issues  *scenarios.IssueProgress
+	fired   map[int]bool // mood-below sections already fired, by index
+	outcome scenarios.Outcome
+	tr      scenarios.Transcript
 }
 
 // New starts a session: the customer sends the opening at opts.Start.
@@ -130,10 +121,9 @@ func New(ctx context.Context, sc *scenarios.Scenario, opts Options) (*Session, e
 		Messages:  []scenarios.Message{},
 		Events:    []scenarios.Event{},
 	}
-	for _, is := range sc.Issues {
-		st := &issueState{issue: is, active: is.RevealAfter == "", seen: map[scenarios.Move]bool{}}
-		s.issues = append(s.issues, st)
-		if st.active {
+	s.issues = scenarios.NewIssueProgress(sc)
+	for i, is := range sc.Issues {
+		if s.issues.Active(i) {
 			s.event(opts.Start, scenarios.Event{Type: scenarios.EventReveal, Issue: is.ID})
 		}
 	}
@@ -158,11 +148,11 @@ func (s *Session) Ended() bool { return s.outcome != "" }
 
 // Issues returns where each issue stands, in file order.
 func (s *Session) Issues() []IssueState {
-	out := make([]IssueState, len(s.issues))
-	for i, st := range s.issues {
-		o := IssueState{ID: st.issue.ID, Summary: st.issue.Summary, Active: st.active, Resolved: st.resolved}
-		for _, m := range st.issue.Needs {
-			if st.seen[m] {
+	out := make([]IssueState, len(s.sc.Issues))
+	for i, is := range s.sc.Issues {
+		o := IssueState{ID: is.ID, Summary: is.Summary, Active: s.issues.Active(i), Resolved: s.issues.Done(i)}
+		for _, m := range is.Needs {
+			if s.issues.Seen(i, m) {
 				o.Seen = append(o.Seen, m)
 			} else {
 				o.Missing = append(o.Missing, m)
@@ -191,7 +181,7 @@ func (s *Session) NextDeadline() (time.Time, bool) {
 func (s *Session) Transcript() scenarios.Transcript {
 	t := s.tr
 	t.Outcome = s.outcome
-	t.Resolved = append([]string{}, s.resolved...)
+	t.Resolved = s.issues.Resolved()
 	mood := s.mood
 	t.FinalMood = &mood
 	t.Messages = append([]scenarios.Message{}, s.tr.Messages...)
@@ -324,29 +314,15 @@ func (s *Session) reply(ctx context.Context, at time.Time, text string) error {
 	// Needs accumulate on the issues active before this message; an issue revealed by
 	// this message starts counting from the next one.
 	var newly []string
-	for _, st := range s.issues {
-		if !st.active || st.resolved {
-			continue
-		}
-		for _, need := range st.issue.Needs {
-			if !st.seen[need] && slices.Contains(mv, need) {
-				st.seen[need] = true
-				s.event(at, scenarios.Event{Type: scenarios.EventNeed, Issue: st.issue.ID, Moves: []scenarios.Move{need}})
-			}
-		}
-		if len(st.seen) == len(uniqueMoves(st.issue.Needs)) {
-			st.resolved = true
-			newly = append(newly, st.issue.ID)
-			s.resolved = append(s.resolved, st.issue.ID)
-			s.event(at, scenarios.Event{Type: scenarios.EventResolved, Issue: st.issue.ID})
-		}
-	}
-	for _, id := range newly {
-		for _, st := range s.issues {
-			if st.issue.RevealAfter == id && !st.active {
-				st.active = true
-				s.event(at, scenarios.Event{Type: scenarios.EventReveal, Issue: st.issue.ID})
-			}
+	for _, ch := range s.issues.Step(mv) {
+		switch ch.Kind {
+		case scenarios.IssueNeedMet:
+			s.event(at, scenarios.Event{Type: scenarios.EventNeed, Issue: ch.Issue, Moves: []scenarios.Move{ch.Move}})
+		case scenarios.IssueResolved:
+			newly = append(newly, ch.Issue)
+			s.event(at, scenarios.Event{Type: scenarios.EventResolved, Issue: ch.Issue})
+		case scenarios.IssueRevealed:
+			s.event(at, scenarios.Event{Type: scenarios.EventReveal, Issue: ch.Issue})
 		}
 	}
 
@@ -393,7 +369,7 @@ func (s *Session) reply(ctx context.Context, at time.Time, text string) error {
 		s.applyMood(at, delta, names)
 	}
 
-	allResolved := len(s.resolved) == len(s.issues)
+	allResolved := s.issues.AllResolved()
 	var text2 string
 	if line != nil {
 		text2 = s.pick(s.index(line), line.Lines, nil)
@@ -457,11 +433,11 @@ func (s *Session) applyMood(at time.Time, delta int, sections []string) {
 func (s *Session) say(ctx context.Context, at time.Time, turn Turn) error {
 	turn.Scenario = s.sc
 	turn.Mood = s.mood
-	for _, st := range s.issues {
-		if st.resolved {
-			turn.Resolved = append(turn.Resolved, st.issue.ID)
-		} else if st.active {
-			turn.Active = append(turn.Active, st.issue.ID)
+	for i, is := range s.sc.Issues {
+		if s.issues.Done(i) {
+			turn.Resolved = append(turn.Resolved, is.ID)
+		} else if s.issues.Active(i) {
+			turn.Active = append(turn.Active, is.ID)
 		}
 	}
 	turn.History = s.tr.Messages[:len(s.tr.Messages):len(s.tr.Messages)]
@@ -540,12 +516,4 @@ func (s *Session) pick(key int, lines, builtin []string) string {
 	s.bags[key] = bag[1:]
 	s.last[key] = i
 	return lines[i]
-}
-
-func uniqueMoves(list []scenarios.Move) map[scenarios.Move]bool {
-	out := make(map[scenarios.Move]bool, len(list))
-	for _, m := range list {
-		out[m] = true
-	}
-	return out
 }
