@@ -3,7 +3,6 @@ package grading_test
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"os"
 	"strings"
 	"testing"
@@ -13,12 +12,11 @@ import (
 
 	"chatdojo/grading"
 	"chatdojo/grading/moves"
+	"chatdojo/internal/golden"
 	"chatdojo/scenarios"
 	"chatdojo/scenarios/library"
 	"chatdojo/simulator"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 var t0 = time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
 
@@ -63,20 +61,7 @@ func TestGoldenSession(t *testing.T) {
 		t.Fatal(err)
 	}
 	got = append(got, '\n')
-	golden := "testdata/golden/lost-parcel-email.grade.json"
-	if *update {
-		os.MkdirAll("testdata/golden", 0o755)
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("read golden file (go test -update once): %v", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("grade differs from %s (-want +got):\n%s", golden, diff)
-	}
+	golden.Check(t, "testdata/golden/lost-parcel-email.grade.json", got)
 	if len(gr.Turns) < 4 {
 		t.Fatalf("%d turns, want at least 4", len(gr.Turns))
 	}

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"flag"
 	"os"
 	"slices"
 	"strings"
@@ -16,13 +15,6 @@ import (
 	"chatdojo/grading"
 	"chatdojo/scenarios"
 )
-
-// readinessUpdate reports whether -update was given. The flag itself is declared once
-// for the whole test binary (grade_test.go); declaring it twice would panic.
-func readinessUpdate() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 // readinessCatalog is a small scenario catalog whose scenarios each satisfy one
 // coverage criterion, or none.

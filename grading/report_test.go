@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"chatdojo/grading"
+	"chatdojo/internal/golden"
 	"chatdojo/scenarios/library"
 )
 
@@ -19,7 +20,7 @@ import (
 func readinessGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
 	path := filepath.Join("testdata", "readiness", name)
-	if readinessUpdate() {
+	if golden.Updating() {
 		if err := os.WriteFile(path, got, 0o644); err != nil {
 			t.Fatal(err)
 		}

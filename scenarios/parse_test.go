@@ -1,7 +1,6 @@
 package scenarios_test
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"sort"
@@ -11,10 +10,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"chatdojo/internal/golden"
 	"chatdojo/scenarios"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // TestLintBroken lints every broken file in testdata/broken (together, so ids clash
 // across files) and compares all diagnostics with testdata/broken/want.txt.
@@ -38,19 +36,7 @@ func TestLintBroken(t *testing.T) {
 		got.WriteString(d.String())
 		got.WriteString("\n")
 	}
-	golden := "testdata/broken/want.txt"
-	if *update {
-		if err := os.WriteFile(golden, []byte(got.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("read golden file (run go test -update once): %v", err)
-	}
-	if diff := cmp.Diff(string(want), got.String()); diff != "" {
-		t.Errorf("diagnostics differ from %s (-want +got):\n%s", golden, diff)
-	}
+	golden.Check(t, "testdata/broken/want.txt", []byte(got.String()))
 	// Only dup-a.md is free of errors; dup-b.md repeats its id.
 	var ok []string
 	for _, sc := range list {

@@ -3,7 +3,6 @@ package simulator_test
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"os"
 	"strings"
 	"testing"
@@ -12,11 +11,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"chatdojo/grading/moves"
+	"chatdojo/internal/golden"
 	"chatdojo/scenarios"
 	"chatdojo/simulator"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 var t0 = time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
 
@@ -285,19 +283,7 @@ func TestGoldenTranscript(t *testing.T) {
 	if string(first) != string(second) {
 		t.Fatalf("two runs differ:\n%s", cmp.Diff(string(first), string(second)))
 	}
-	golden := "testdata/semantics.golden.json"
-	if *update {
-		if err := os.WriteFile(golden, first, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("read golden file (go test -update once): %v", err)
-	}
-	if diff := cmp.Diff(string(want), string(first)); diff != "" {
-		t.Errorf("transcript differs from %s (-want +got):\n%s", golden, diff)
-	}
+	golden.Check(t, "testdata/semantics.golden.json", first)
 	var tr scenarios.Transcript
 	if err := json.Unmarshal(first, &tr); err != nil {
 		t.Fatal(err)
