@@ -39,6 +39,16 @@ func (l *lexicon) mechanisms(a *text, c []*text, mv moveSet, seen *wordSet) mech
 		feeling := -1
 		fEnd, wEnd, gEnd, sEnd, pEnd := 0, 0, 0, 0, 0
 		for i := s.first; i < s.last; i++ {
+			x := a.info[i]
+			if x == nil {
+				continue // no lexicon knows the word
+			}
+			if x.flags&flagFeeling != 0 && feeling < 0 {
+				feeling = i
+			}
+			if x.starts == 0 {
+				continue
+			}
 			if n := a.phraseAt(i, s.last, lexFormula); n > 0 && formula < 0 {
 				formula, fEnd = i, i+n
 				r.formulas = append(r.formulas, a.src[a.words[i].start:a.words[i+n-1].end])
@@ -54,9 +64,6 @@ func (l *lexicon) mechanisms(a *text, c []*text, mv moveSet, seen *wordSet) mech
 			}
 			if n := a.phraseAt(i, s.last, lexPersonal); n > 0 && personal < 0 {
 				personal, pEnd = i, i+n
-			}
-			if feeling < 0 && a.flag(i, flagFeeling) {
-				feeling = i
 			}
 		}
 		overlap := l.overlap(a, s, seen)
@@ -142,11 +149,7 @@ func (l *lexicon) mechanisms(a *text, c []*text, mv moveSet, seen *wordSet) mech
 func (l *lexicon) overlap(a *text, s sentence, seen *wordSet) int {
 	n := 0
 	for i := s.first; i < s.last; i++ {
-		w := &a.words[i]
-		if len(w.w) < 3 || a.flag(i, flagStop) {
-			continue
-		}
-		if seen.has(w.w, w.h) {
+		if a.words[i].content && seen.has(a.w(i), a.words[i].h) {
 			n++
 		}
 	}
@@ -154,16 +157,18 @@ func (l *lexicon) overlap(a *text, s sentence, seen *wordSet) int {
 }
 
 // wordSet is a small open-addressing set of words keyed by their scan hash, reused
-// from turn to turn.
+// from turn to turn. A slot is in use when it carries the set's current generation, so
+// emptying the set touches no slot.
 type wordSet struct {
 	slots []wordSlot
 	mask  uint32
+	gen   uint32
 }
 
 type wordSlot struct {
 	h   uint32
+	gen uint32
 	w   string
-	use bool
 }
 
 // reset empties the set and sizes it for n words.
@@ -172,20 +177,19 @@ func (ws *wordSet) reset(n int) {
 	for size < 2*n {
 		size <<= 1
 	}
-	if cap(ws.slots) < size {
+	ws.gen++
+	if len(ws.slots) < size || ws.gen == 0 {
 		ws.slots = make([]wordSlot, size)
-	} else {
-		ws.slots = ws.slots[:size]
-		clear(ws.slots)
+		ws.gen = 1
 	}
-	ws.mask = uint32(size - 1)
+	ws.mask = uint32(len(ws.slots) - 1)
 }
 
 func (ws *wordSet) add(w string, h uint32) {
 	for i := h & ws.mask; ; i = (i + 1) & ws.mask {
 		s := &ws.slots[i]
-		if !s.use {
-			*s = wordSlot{h: h, w: w, use: true}
+		if s.gen != ws.gen {
+			*s = wordSlot{h: h, w: w, gen: ws.gen}
 			return
 		}
 		if s.h == h && s.w == w {
@@ -200,7 +204,7 @@ func (ws *wordSet) has(w string, h uint32) bool {
 	}
 	for i := h & ws.mask; ; i = (i + 1) & ws.mask {
 		s := &ws.slots[i]
-		if !s.use {
+		if s.gen != ws.gen {
 			return false
 		}
 		if s.h == h && s.w == w {
@@ -218,9 +222,8 @@ func customerWords(ws *wordSet, cs []*text) {
 	ws.reset(n)
 	for _, c := range cs {
 		for i := range c.words {
-			w := &c.words[i]
-			if len(w.w) >= 3 && !c.flag(i, flagStop) {
-				ws.add(w.w, w.h)
+			if c.words[i].content {
+				ws.add(c.w(i), c.words[i].h)
 			}
 		}
 	}
@@ -245,7 +248,7 @@ func (t *text) sentence(i int) string {
 // refunded…", "I'll send…"): echoing the customer's words there is doing, not
 // understanding.
 func (t *text) startsWithAction(s sentence) bool {
-	switch t.words[s.first].w {
+	switch t.w(s.first) {
 	case "i've", "i'll", "i", "we've", "we'll", "we", "let's", "please":
 		return true
 	}
@@ -255,7 +258,7 @@ func (t *text) startsWithAction(s sentence) bool {
 // mentionsYou reports whether a sentence addresses the customer.
 func (t *text) mentionsYou(s sentence) bool {
 	for i := s.first; i < s.last; i++ {
-		switch t.words[i].w {
+		switch t.w(i) {
 		case "you", "your", "you're", "you've", "you'll", "you'd":
 			return true
 		}
@@ -267,7 +270,7 @@ func (t *text) mentionsYou(s sentence) bool {
 // that is the agent's explanation, not a reading of the customer's situation.
 func (t *text) explains(s sentence) bool {
 	for i := s.first; i < s.last; i++ {
-		switch t.words[i].w {
+		switch t.w(i) {
 		case "because", "why", "due", "caused", "since":
 			return true
 		}

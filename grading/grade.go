@@ -6,6 +6,11 @@
 package grading
 
 import (
+	"bytes"
+	"encoding/json"
+	"slices"
+	"strings"
+
 	"chatdojo/scenarios"
 )
 
@@ -57,10 +62,10 @@ type Turn struct {
 	Text  string           `json:"text"`
 	Moves []scenarios.Move `json:"moves"`
 	// Evidence maps a move or mechanism to the words that earned it.
-	Evidence map[string][]string `json:"evidence"`
-	Empathy  Mechanisms          `json:"empathy"`
-	Scores   TurnScores          `json:"scores"`
-	Feedback string              `json:"feedback"`
+	Evidence Evidence   `json:"evidence"`
+	Empathy  Mechanisms `json:"empathy"`
+	Scores   TurnScores `json:"scores"`
+	Feedback string     `json:"feedback"`
 }
 
 // Mechanisms are the three empathy mechanisms of EPITOME, each 0 (none), 1 (weak) or 2
@@ -83,3 +88,73 @@ const (
 	MoodSimulator = "simulator"
 	MoodEstimated = "estimated"
 )
+
+// Evidence maps a move or mechanism name to the words that earned it, as entries sorted
+// by name: a turn has a handful, and a sorted slice costs one allocation where a map
+// costs several. In JSON it is an object, as a map would be.
+type Evidence []EvidenceEntry
+
+// EvidenceEntry is one move's or mechanism's evidence.
+type EvidenceEntry struct {
+	Name  string
+	Words []string
+}
+
+// Get returns the words that earned name, or nil.
+func (e Evidence) Get(name string) []string {
+	for _, x := range e {
+		if x.Name == name {
+			return x.Words
+		}
+	}
+	return nil
+}
+
+// insert adds or replaces name's entry, keeping e sorted.
+func (e Evidence) insert(name string, words []string) Evidence {
+	i, found := slices.BinarySearchFunc(e, name, func(x EvidenceEntry, n string) int { return strings.Compare(x.Name, n) })
+	if found {
+		e[i].Words = words
+		return e
+	}
+	return slices.Insert(e, i, EvidenceEntry{Name: name, Words: words})
+}
+
+// MarshalJSON writes e as a JSON object with its names in order.
+func (e Evidence) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, x := range e {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, err := json.Marshal(x.Name)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(k)
+		b.WriteByte(':')
+		v, err := json.Marshal(x.Words)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(v)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// UnmarshalJSON reads a JSON object of names to word lists.
+func (e *Evidence) UnmarshalJSON(data []byte) error {
+	var m map[string][]string
+	if err := json.Unmarshal(data, &m); err != nil {
+		return err
+	}
+	out := make(Evidence, 0, len(m))
+	for k, v := range m {
+		out = append(out, EvidenceEntry{Name: k, Words: v})
+	}
+	slices.SortFunc(out, func(a, b EvidenceEntry) int { return strings.Compare(a.Name, b.Name) })
+	*e = out
+	return nil
+}

@@ -69,7 +69,7 @@ type Grader struct {
 type scratch struct {
 	seen        wordSet
 	formulaUses map[string]int
-	asked       map[string]bool
+	asked       map[uint64]bool
 	texts       []text
 	moods       []int
 	buf         []byte

@@ -25,7 +25,9 @@ const (
 // of a message answers every lexicon at once.
 type wordInfo struct {
 	flags uint8
-	rests [nLex][][]hashedWord
+	// starts has bit lex set when a phrase of lexicon lex starts with the word.
+	starts uint8
+	rests  [nLex][][]hashedWord
 }
 
 // hashedWord is a phrase word with its hash, compared before the word itself.
@@ -96,7 +98,9 @@ func newLexicon() *lexicon {
 				for k, w := range rest {
 					hw[k] = hashedWord{h: hashWord(w), w: w}
 				}
-				info(first).rests[lex] = append(info(first).rests[lex], hw)
+				x := info(first)
+				x.rests[lex] = append(x.rests[lex], hw)
+				x.starts |= 1 << lex
 			}
 		}
 	}
@@ -141,7 +145,9 @@ func (l *lexicon) read(t *text, s string, buf []byte) []byte {
 func (l *lexicon) annotate(t *text) {
 	t.info = t.info[:0]
 	for i := range t.words {
-		t.info = append(t.info, l.lookup(t.words[i].w, t.words[i].h))
+		x := l.lookup(t.w(i), t.words[i].h)
+		t.info = append(t.info, x)
+		t.words[i].content = t.wlen(i) >= 3 && (x == nil || x.flags&flagStop == 0)
 	}
 }
 
@@ -155,7 +161,7 @@ func (t *text) flag(i int, f uint8) bool {
 // word i of t and ends before word last, or 0.
 func (t *text) phraseAt(i, last, lex int) int {
 	x := t.info[i]
-	if x == nil {
+	if x == nil || x.starts&(1<<lex) == 0 {
 		return 0
 	}
 	best := 0
@@ -165,7 +171,7 @@ func (t *text) phraseAt(i, last, lex int) int {
 		}
 		match := true
 		for k := range rest {
-			if tw := &t.words[i+1+k]; tw.h != rest[k].h || tw.w != rest[k].w {
+			if t.words[i+1+k].h != rest[k].h || t.w(i+1+k) != rest[k].w {
 				match = false
 				break
 			}

@@ -25,11 +25,24 @@ func (g *Grader) Grade(ctx context.Context, tr scenarios.Transcript) (Grade, err
 		sc, _ = g.lookup(tr.Scenario)
 	}
 	msgs := tr.Messages
+	agents := 0
+	for _, m := range msgs {
+		if m.Role == scenarios.RoleAgent {
+			agents++
+		}
+	}
+	if agents > 0 {
+		gr.Turns = make([]Turn, 0, agents)
+	}
+	// The optional numbers of the grade share one allocation (see values), and the
+	// turns' timing scores another.
+	vals := new(values)
+	var timings []int
 
 	work := g.scratch.Get().(*scratch)
 	defer g.scratch.Put(work)
 	if work.formulaUses == nil {
-		work.formulaUses, work.asked = map[string]int{}, map[string]bool{}
+		work.formulaUses, work.asked = map[string]int{}, map[uint64]bool{}
 	}
 	clear(work.formulaUses)
 	clear(work.asked)
@@ -186,7 +199,11 @@ func (g *Grader) Grade(ctx context.Context, tr scenarios.Transcript) (Grade, err
 			if len(responseTimes) == 0 {
 				target = firstTarget
 			}
-			t.Scores.Timing = ptr(timingScore(rt, target))
+			if timings == nil {
+				timings = make([]int, agents)
+			}
+			timings[len(gr.Turns)] = timingScore(rt, target)
+			t.Scores.Timing = &timings[len(gr.Turns)]
 			if rt > target {
 				slow++
 			}
@@ -217,7 +234,7 @@ func (g *Grader) Grade(ctx context.Context, tr scenarios.Transcript) (Grade, err
 	resolved, resolvedAt := replay.result()
 	gr.Resolved = resolved
 	if len(gr.Turns) > 0 {
-		gr.Scores.Empathy = ptr(int(math.Round(weighted / weights)))
+		gr.Scores.Empathy = vals.int(int(math.Round(weighted / weights)))
 		de := float64(deSum) / float64(len(gr.Turns))
 		if haveEnd {
 			traj := float64(clamp(50 + endMood - startMood))
@@ -226,34 +243,36 @@ func (g *Grader) Grade(ctx context.Context, tr scenarios.Transcript) (Grade, err
 		if tr.Outcome == scenarios.OutcomeWalkedAway {
 			de = math.Min(de, 25)
 		}
-		gr.Scores.DeEscalation = ptr(int(math.Round(de)))
+		gr.Scores.DeEscalation = vals.int(int(math.Round(de)))
 		if timingN > 0 && timed {
-			gr.Scores.Timing = ptr(int(math.Round(float64(timingSum) / float64(timingN))))
+			gr.Scores.Timing = vals.int(int(math.Round(float64(timingSum) / float64(timingN))))
 		}
 		if sc != nil {
-			gr.Scores.Resolution = ptr(replay.score())
+			gr.Scores.Resolution = vals.int(replay.score())
 		}
 	}
 	rubric := scenarios.DefaultRubric
 	if sc != nil {
 		rubric = sc.Rubric
 	}
-	gr.Scores.Overall = overall(gr.Scores, rubric)
+	if o, ok := overall(gr.Scores, rubric); ok {
+		gr.Scores.Overall = vals.int(o)
+	}
 
 	// KPIs.
 	if len(responseTimes) > 0 && timed {
-		gr.KPIs.FirstResponseS = ptr(round1(responseTimes[0]))
+		gr.KPIs.FirstResponseS = vals.float(round1(responseTimes[0]))
 		sum := 0.0
 		for _, x := range responseTimes {
 			sum += x
 		}
-		gr.KPIs.AvgResponseS = ptr(round1(sum / float64(len(responseTimes))))
+		gr.KPIs.AvgResponseS = vals.float(round1(sum / float64(len(responseTimes))))
 	}
 	if !resolvedAt.IsZero() && len(msgs) > 0 && !msgs[0].At.IsZero() {
-		gr.KPIs.ResolutionS = ptr(round1(resolvedAt.Sub(msgs[0].At.Time).Seconds()))
+		gr.KPIs.ResolutionS = vals.float(round1(resolvedAt.Sub(msgs[0].At.Time).Seconds()))
 	}
 	if haveEnd && hasCustomer(msgs) {
-		gr.KPIs.CSAT = ptr(csatFromMood(endMood))
+		gr.KPIs.CSAT = vals.int(csatFromMood(endMood))
 	}
 	if len(gr.Turns) > 0 {
 		silences := 0
@@ -275,14 +294,14 @@ func (g *Grader) Grade(ctx context.Context, tr scenarios.Transcript) (Grade, err
 		if slow > 0 || silences > 0 {
 			ces++
 		}
-		gr.KPIs.CES = ptr(min(ces, 5))
+		gr.KPIs.CES = vals.int(min(ces, 5))
 	}
 	return gr, nil
 }
 
 // overall is the weighted mean of the scores that are not nil, with the rubric's
 // weights renormalised over those present.
-func overall(s Scores, r scenarios.Rubric) *int {
+func overall(s Scores, r scenarios.Rubric) (int, bool) {
 	parts := []struct {
 		v *int
 		w int
@@ -295,19 +314,19 @@ func overall(s Scores, r scenarios.Rubric) *int {
 		}
 	}
 	if weights == 0 {
-		return nil
+		return 0, false
 	}
-	return ptr(int(math.Round(sum / float64(weights))))
+	return int(math.Round(sum / float64(weights))), true
 }
 
 // repeatAsk reports whether an agent message asks for a detail the customer already
 // gave (an email address, an order or account number) or repeats an earlier question.
-func (g *Grader) repeatAsk(mv moveSet, a *text, prev []scenarios.Message, prevTexts []text, asked map[string]bool) bool {
+func (g *Grader) repeatAsk(mv moveSet, a *text, prev []scenarios.Message, prevTexts []text, asked map[uint64]bool) bool {
 	repeat := false
 	if mv.has(scenarios.MoveVerifyIdentity) {
 		wantsEmail, wantsNumber := false, false
-		for _, w := range a.words {
-			switch w.w {
+		for i := range a.words {
+			switch a.w(i) {
 			case "email", "e-mail":
 				wantsEmail = true
 			case "number", "reference", "digits", "id":
@@ -330,8 +349,8 @@ func (g *Grader) repeatAsk(mv moveSet, a *text, prev []scenarios.Message, prevTe
 		if !s.question {
 			continue
 		}
-		key := g.lex.signature(a, s)
-		if key == "" {
+		key := signature(a, s)
+		if key == 0 {
 			continue
 		}
 		if asked[key] {
@@ -342,26 +361,30 @@ func (g *Grader) repeatAsk(mv moveSet, a *text, prev []scenarios.Message, prevTe
 	return repeat
 }
 
-// signature is a question's content words in order, to spot the same question asked
-// twice.
-func (l *lexicon) signature(a *text, s sentence) string {
-	var b []byte
+// signature is a hash of a question's content words in order, to spot the same
+// question asked twice; 0 when it has none.
+func signature(a *text, s sentence) uint64 {
+	var h uint64
 	for i := s.first; i < s.last; i++ {
-		w := a.words[i].w
-		if len(w) < 3 || a.flag(i, flagStop) {
+		if !a.words[i].content {
 			continue
 		}
-		b = append(b, w...)
-		b = append(b, ' ')
+		// Mix each word's 32-bit hash into 64 bits (FNV-1a over the hashes).
+		if h == 0 {
+			h = 14695981039346656037
+		}
+		h = (h ^ uint64(a.words[i].h)) * 1099511628211
+		h = (h ^ uint64(a.wlen(i))) * 1099511628211
 	}
-	return string(b)
+	return h
 }
 
 func hasDigitRun(t *text, n int) bool {
-	for _, w := range t.words {
+	for i := range t.words {
+		w := t.w(i)
 		digits := 0
-		for i := 0; i < len(w.w); i++ {
-			if '0' <= w.w[i] && w.w[i] <= '9' {
+		for j := 0; j < len(w); j++ {
+			if '0' <= w[j] && w[j] <= '9' {
 				digits++
 			}
 		}
@@ -394,6 +417,28 @@ func lastCustomerIndex(msgs []scenarios.Message) int {
 	return -1
 }
 
+// values holds a grade's optional numbers, so that the pointers of its Scores and KPIs
+// cost one allocation between them.
+type values struct {
+	ints   [7]int
+	floats [3]float64
+	ni, nf int
+}
+
+func (v *values) int(x int) *int {
+	p := &v.ints[v.ni]
+	v.ni++
+	*p = x
+	return p
+}
+
+func (v *values) float(x float64) *float64 {
+	p := &v.floats[v.nf]
+	v.nf++
+	*p = x
+	return p
+}
+
 func round1(x float64) float64 {
 	return math.Round(x*10) / 10
 }
@@ -407,19 +452,20 @@ func moveList(ms []moves.Match) []scenarios.Move {
 }
 
 // evidenceOf maps each move and mechanism to the words that earned it.
-func evidenceOf(ms []moves.Match, r mechanismResult) map[string][]string {
-	ev := make(map[string][]string, len(ms)+3)
+func evidenceOf(ms []moves.Match, r mechanismResult) Evidence {
+	ev := make(Evidence, 0, len(ms)+3)
 	for _, m := range ms {
-		ev[string(m.Move)] = m.Evidence
+		ev = ev.insert(string(m.Move), m.Evidence)
 	}
-	if r.er != "" {
-		ev["emotional_reaction"] = []string{r.er}
-	}
-	if r.in != "" {
-		ev["interpretation"] = []string{r.in}
-	}
-	if r.ex != "" {
-		ev["exploration"] = []string{r.ex}
+	var block []string // the mechanisms' one-word lists, in one allocation
+	for i, x := range [...]struct{ name, words string }{{"emotional_reaction", r.er}, {"interpretation", r.in}, {"exploration", r.ex}} {
+		if x.words != "" {
+			if block == nil {
+				block = make([]string, 3)
+			}
+			block[i] = x.words
+			ev = ev.insert(x.name, block[i:i+1:i+1])
+		}
 	}
 	return ev
 }
@@ -439,8 +485,8 @@ type issueReplay struct {
 	progress *scenarios.IssueProgress
 }
 
-func newIssueReplay(sc *scenarios.Scenario, tr scenarios.Transcript) *issueReplay {
-	r := &issueReplay{sc: sc, resolved: []string{}}
+func newIssueReplay(sc *scenarios.Scenario, tr scenarios.Transcript) issueReplay {
+	r := issueReplay{sc: sc, resolved: []string{}}
 	for _, ev := range tr.Events {
 		switch ev.Type {
 		case scenarios.EventResolved:

@@ -9,7 +9,9 @@ import (
 // the counts the customer-state estimate needs. The grader reads every message through
 // it once.
 type text struct {
-	src   string
+	src string
+	// low holds the lower-case copies of the words that had capitals.
+	low   string
 	words []word
 	sents []sentence
 	// letters and upper count letters, for the share of capitals; bangs counts "!".
@@ -21,15 +23,36 @@ type text struct {
 	info []*wordInfo
 }
 
-// word is a lower-cased word and where it is in the source.
+// word is where a word is in the source and in the lower-case copy. It holds no
+// pointer, so the garbage collector never scans or guards a message's word list.
 type word struct {
-	w          string
 	start, end int32 // in the source
-	l0, l1     int32 // in the lower-case copy; l0 < 0 when w is a slice of the source
+	l0, l1     int32 // in the lower-case copy; l0 < 0 when the source is already lower case
 	sent       int32
-	// h is the FNV-1a hash of w, computed while scanning, so lexicon and overlap
-	// look-ups need not hash the word again.
+	// h is the FNV-1a hash of the lower-case word, computed while scanning, so lexicon
+	// and overlap look-ups need not hash the word again.
 	h uint32
+	// content marks a word of three letters or more that is no stopword (set by
+	// lexicon.annotate): one that can show a reply is about this customer.
+	content bool
+}
+
+// w is word i of t, lower-cased.
+func (t *text) w(i int) string {
+	wd := &t.words[i]
+	if wd.l0 < 0 {
+		return t.src[wd.start:wd.end]
+	}
+	return t.low[wd.l0:wd.l1]
+}
+
+// wlen is the length in bytes of word i of t, lower-cased.
+func (t *text) wlen(i int) int {
+	wd := &t.words[i]
+	if wd.l0 < 0 {
+		return int(wd.end - wd.start)
+	}
+	return int(wd.l1 - wd.l0)
 }
 
 // sentence is a span of words; question reports a sentence that ends with "?".
@@ -41,7 +64,7 @@ type sentence struct {
 
 // scan fills t from s. buf is reused for the lower-case copy.
 func (t *text) scan(s string, buf []byte) []byte {
-	t.src = s
+	t.src, t.low = s, ""
 	t.words = t.words[:0]
 	t.sents = t.sents[:0]
 	t.letters, t.upper, t.bangs, t.capsRun = 0, 0, 0, 0
@@ -113,8 +136,6 @@ func (t *text) scan(s string, buf []byte) []byte {
 				wd := word{start: int32(start), end: int32(i), l0: -1, sent: int32(len(t.sents)), h: h}
 				if copied {
 					wd.l0, wd.l1 = int32(b0), int32(len(buf))
-				} else {
-					wd.w = s[start:i]
 				}
 				t.words = append(t.words, wd)
 				continue
@@ -158,12 +179,7 @@ func (t *text) scan(s string, buf []byte) []byte {
 	}
 	closeSent(len(s), false)
 	if len(buf) > 0 {
-		low := string(buf) // one allocation for the words that needed lower-casing
-		for i := range t.words {
-			if w := &t.words[i]; w.l0 >= 0 {
-				w.w = low[w.l0:w.l1]
-			}
-		}
+		t.low = string(buf) // one allocation for the words that needed lower-casing
 	}
 	return buf
 }
