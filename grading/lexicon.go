@@ -136,18 +136,19 @@ func (l *lexicon) lookup(w string, h uint32) *wordInfo {
 
 // read scans s into t and looks its words up; buf is scratch space, returned for reuse.
 func (l *lexicon) read(t *text, s string, buf []byte) []byte {
-	buf = t.scan(s, buf)
-	l.annotate(t)
-	return buf
+	return t.scan(s, buf, l)
 }
 
-// annotate looks every word of t up once.
-func (l *lexicon) annotate(t *text) {
-	t.info = t.info[:0]
-	for i := range t.words {
-		x := l.lookup(t.w(i), t.words[i].h)
-		t.info = append(t.info, x)
-		t.words[i].content = t.wlen(i) >= 3 && (x == nil || x.flags&flagStop == 0)
+// lookupBytes is lookup for a word held in bytes.
+func (l *lexicon) lookupBytes(w []byte, h uint32) *wordInfo {
+	for i := h & l.mask; ; i = (i + 1) & l.mask {
+		s := &l.table[i]
+		if s.info == nil {
+			return nil
+		}
+		if s.h == h && s.w == string(w) {
+			return s.info
+		}
 	}
 }
 

@@ -1,8 +1,11 @@
 package grading
 
 import (
+	"slices"
 	"unicode"
 	"unicode/utf8"
+
+	"chatdojo/internal/asciirun"
 )
 
 // text is one message cut into lower-case words and sentences in a single pass, with
@@ -18,8 +21,7 @@ type text struct {
 	letters, upper, bangs int
 	// capsRun is the longest run of words written in capitals (2+ letters).
 	capsRun int
-	// info is each word's lexicon entry (nil for words no lexicon knows), set by
-	// lexicon.annotate.
+	// info is each word's lexicon entry (nil for words no lexicon knows).
 	info []*wordInfo
 }
 
@@ -33,7 +35,7 @@ type word struct {
 	// and overlap look-ups need not hash the word again.
 	h uint32
 	// content marks a word of three letters or more that is no stopword (set by
-	// lexicon.annotate): one that can show a reply is about this customer.
+	// scan): one that can show a reply is about this customer.
 	content bool
 }
 
@@ -62,20 +64,23 @@ type sentence struct {
 	question    bool
 }
 
-// scan fills t from s. buf is reused for the lower-case copy.
-func (t *text) scan(s string, buf []byte) []byte {
+// scan fills t from s and looks every word up in l as it ends. buf is reused for the
+// lower-case copy.
+func (t *text) scan(s string, buf []byte, l *lexicon) []byte {
 	t.src, t.low = s, ""
-	t.words = t.words[:0]
+	// The word list lives in a local variable while it grows: writing it back into t,
+	// a heap object, after every word would pass the garbage collector's write barrier.
+	words, info := t.words[:0], t.info[:0]
 	t.sents = t.sents[:0]
 	t.letters, t.upper, t.bangs, t.capsRun = 0, 0, 0, 0
 	buf = buf[:0]
 	sentStart, sentFirst := 0, 0
 	run := 0
 	closeSent := func(end int, q bool) {
-		if len(t.words) > sentFirst {
-			t.sents = append(t.sents, sentence{first: sentFirst, last: len(t.words), start: sentStart, end: end, question: q})
+		if len(words) > sentFirst {
+			t.sents = append(t.sents, sentence{first: sentFirst, last: len(words), start: sentStart, end: end, question: q})
 		}
-		sentFirst = len(t.words)
+		sentFirst = len(words)
 		sentStart = end
 	}
 	for i := 0; i < len(s); {
@@ -83,61 +88,66 @@ func (t *text) scan(s string, buf []byte) []byte {
 		if c < utf8.RuneSelf {
 			switch {
 			case isWordByte(c):
-				// A word: letters, digits and inner apostrophes. It is lower-cased
-				// into buf only when it needs to be; else it is a slice of s.
+				// A word: letters, digits and inner apostrophes, found eight bytes at a
+				// time. It is lower-cased into buf only when it has capitals or a curly
+				// apostrophe; else it is a slice of s.
 				start := i
 				b0 := len(buf)
 				copied := false
-				allUpper, letters := true, 0
-				h := uint32(fnvOffset)
-				for i < len(s) {
-					c := s[i]
-					var cl uint8
-					if c < 0x80 {
-						cl = asciiClass[c]
+				var lower, upper int32
+				for {
+					end, lo, up := asciirun.Run(s, i)
+					if up > 0 && !copied {
+						buf, copied = append(buf, s[start:i]...), true
 					}
-					if cl == classLower {
-						letters++
-						allUpper = false
-					} else if cl == classUpper {
-						t.upper++
-						letters++
-						c += 'a' - 'A'
-						if !copied {
-							buf, copied = append(buf, s[start:i]...), true
+					if copied {
+						buf = appendLower(buf, s[i:end])
+					}
+					lower, upper, i = lower+lo, upper+up, end
+					if i+1 < len(s) && s[i] == '\'' && isLetter(s[i+1]) {
+						if copied {
+							buf = append(buf, '\'')
 						}
-					} else if cl == classDigit {
-					} else if c == '\'' && i+1 < len(s) && isLetter(s[i+1]) && i > start {
-					} else if c == 0xE2 && i+3 < len(s) && s[i+1] == 0x80 && s[i+2] == 0x99 && isLetter(s[i+3]) {
+						i++
+						continue
+					}
+					if i+3 < len(s) && s[i] == 0xE2 && s[i+1] == 0x80 && s[i+2] == 0x99 && isLetter(s[i+3]) {
 						// A curly apostrophe (’) reads as a straight one.
 						if !copied {
 							buf, copied = append(buf, s[start:i]...), true
 						}
 						buf = append(buf, '\'')
-						h = (h ^ uint32('\'')) * fnvPrime
 						i += 3
 						continue
-					} else {
-						break
 					}
-					if copied {
-						buf = append(buf, c)
-					}
-					h = (h ^ uint32(c)) * fnvPrime
-					i++
+					break
 				}
-				t.letters += letters
-				if allUpper && letters >= 2 {
+				t.upper += int(upper)
+				t.letters += int(lower + upper)
+				if lower == 0 && upper >= 2 {
 					run++
 					t.capsRun = max(t.capsRun, run)
-				} else if letters > 0 {
+				} else if lower+upper > 0 {
 					run = 0
 				}
-				wd := word{start: int32(start), end: int32(i), l0: -1, sent: int32(len(t.sents)), h: h}
+				// The word is written in place: one built whole and copied in would be
+				// stored in small pieces and loaded back in large ones, which stalls.
+				words = slices.Grow(words, 1)
+				words = words[:len(words)+1]
+				wd := &words[len(words)-1]
+				wd.start, wd.end, wd.l0, wd.l1, wd.sent, wd.content = int32(start), int32(i), -1, 0, int32(len(t.sents)), false
+				var x *wordInfo
+				n := i - start
 				if copied {
 					wd.l0, wd.l1 = int32(b0), int32(len(buf))
+					wd.h = hashBytes(buf[b0:])
+					x, n = l.lookupBytes(buf[b0:], wd.h), len(buf)-b0
+				} else {
+					wd.h = hashWord(s[start:i])
+					x = l.lookup(s[start:i], wd.h)
 				}
-				t.words = append(t.words, wd)
+				info = append(info, x)
+				wd.content = n >= 3 && (x == nil || x.flags&flagStop == 0)
 				continue
 			case c == '.' || c == '?' || c == '!':
 				if c == '!' {
@@ -178,32 +188,12 @@ func (t *text) scan(s string, buf []byte) []byte {
 		i += n
 	}
 	closeSent(len(s), false)
+	t.words, t.info = words, info
 	if len(buf) > 0 {
 		t.low = string(buf) // one allocation for the words that needed lower-casing
 	}
 	return buf
 }
-
-// Character classes of ASCII bytes for the scanner.
-const (
-	classLower = 1 << iota
-	classUpper
-	classDigit
-)
-
-// asciiClass is the class of each byte below 0x80.
-var asciiClass = func() (t [128]uint8) {
-	for c := 'a'; c <= 'z'; c++ {
-		t[c] = classLower
-	}
-	for c := 'A'; c <= 'Z'; c++ {
-		t[c] = classUpper
-	}
-	for c := '0'; c <= '9'; c++ {
-		t[c] = classDigit
-	}
-	return t
-}()
 
 // FNV-1a, 32 bits.
 const (
@@ -218,6 +208,27 @@ func hashWord(w string) uint32 {
 		h = (h ^ uint32(w[i])) * fnvPrime
 	}
 	return h
+}
+
+// hashBytes is hashWord of a word held in bytes.
+func hashBytes(w []byte) uint32 {
+	h := uint32(fnvOffset)
+	for _, c := range w {
+		h = (h ^ uint32(c)) * fnvPrime
+	}
+	return h
+}
+
+// appendLower appends w, ASCII letters and digits, to buf in lower case.
+func appendLower(buf []byte, w string) []byte {
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf = append(buf, c)
+	}
+	return buf
 }
 
 func isWordByte(c byte) bool {

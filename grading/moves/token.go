@@ -1,6 +1,7 @@
 package moves
 
 import (
+	"chatdojo/internal/asciirun"
 	"math"
 	"math/bits"
 	"slices"
@@ -143,29 +144,11 @@ var firstByte = func() (t [256]uint32) {
 	return t
 }()
 
-// Byte classes inside a word, for asciiRun's byte-by-byte tail.
+// The SWAR masks of the tokenizer's inlined copy of asciirun.Classify8.
 const (
-	wbEnd   uint8 = iota // ends the word
-	wbLower              // a-z
-	wbUpper              // A-Z
-	wbDigit              // 0-9
-	wbApos               // ': part of the word when a letter or digit follows
-	wbOther              // ` or a byte of a multi-byte rune: looked at more closely
+	lowBits  = 0x0101010101010101
+	highBits = 0x8080808080808080
 )
-
-var wordByte = func() (t [256]uint8) {
-	for b := 0x80; b < 256; b++ {
-		t[b] = wbOther
-	}
-	for b := 0; b < 26; b++ {
-		t['a'+b], t['A'+b] = wbLower, wbUpper
-	}
-	for b := '0'; b <= '9'; b++ {
-		t[b] = wbDigit
-	}
-	t['\''], t['`'] = wbApos, wbOther
-	return t
-}()
 
 // tokState is where the tokenizer stands in the sentences and clauses of a message.
 type tokState struct {
@@ -228,7 +211,7 @@ func (st *tokState) place(s *scratch) {
 // Words of ASCII letters, digits and straight apostrophes, nearly all of any message,
 // are scanned eight bytes at a time, looked up straight from the text and their tokens
 // built in place; other words go to wordTokenSlow. This is the tokenizer's hot path, so
-// it is written out in the loop: the helpers it mirrors (asciiRun, vocab.findText,
+// it is written out in the loop: the helpers it mirrors (asciirun.Run, vocab.findText,
 // scratch.pushWord, tokState.place) are too big for the compiler to inline, and a call
 // per step costs more than the step. TestLookups checks it against them.
 func (c *Classifier) tokenize(s *scratch, text string) {
@@ -254,13 +237,13 @@ words:
 			continue
 		}
 
-		// The run of letters and digits, eight bytes at a time (see classify8), and on
+		// The run of letters and digits, eight bytes at a time (see asciirun.Classify8), and on
 		// across inner apostrophes ("don't").
 		j := i
 		var upper, lower int
 		for {
 			if j+8 <= len(text) {
-				x := le64(text[j : j+8])
+				x := asciirun.Load64(text[j : j+8])
 				ascii, y := ^x&highBits, x&^highBits
 				lo := (y + lowBits*(0x80-'a')) &^ (y + lowBits*(0x7f-'z')) & ascii
 				up := (y + lowBits*(0x80-'A')) &^ (y + lowBits*(0x7f-'Z')) & ascii
@@ -274,7 +257,7 @@ words:
 					continue
 				}
 			} else {
-				k, lo, up := asciiRun(text, j)
+				k, lo, up := asciirun.Run(text, j)
 				j, lower, upper = k, lower+int(lo), upper+int(up)
 			}
 			if j >= len(text) {
@@ -307,8 +290,8 @@ words:
 		if i+keyed <= len(text) {
 			// The masks keep the word's bytes, computed without a branch on its length
 			// (a shift by 64 gives 0, so a full mask is 0-1).
-			k0 = le64(text[i:i+8]) | asciiLower
-			k1 = le64(text[i+8:i+16]) | asciiLower
+			k0 = asciirun.Load64(text[i:i+8]) | asciiLower
+			k1 = asciirun.Load64(text[i+8:i+16]) | asciiLower
 			k0 &= 1<<(8*min(n, 8)) - 1
 			k1 &= 1<<(8*min(max(n-8, 0), 8)) - 1
 		} else {
@@ -469,53 +452,6 @@ run:
 	}
 	st.endSentence(s, j, question)
 	return j
-}
-
-// asciiRun returns the end of the run of ASCII letters and digits at text[j:], and the
-// lowercase letters and capitals in it. It reads eight bytes at a time and classifies
-// them with a few arithmetic operations (SWAR), so that a word costs no branch per byte.
-func asciiRun(text string, j int) (end int, lower, upper int32) {
-	for j+8 <= len(text) {
-		lo, up, word := classify8(le64(text[j : j+8]))
-		// Bit 7 of every byte of the run is set in word; the first clear one ends it.
-		stop := bits.TrailingZeros64(^word & highBits)
-		in := uint64(1)<<stop - 1 // the run's bytes; all of them when stop is 64
-		lower += int32(bits.OnesCount64(lo & in))
-		upper += int32(bits.OnesCount64(up & in))
-		j += stop >> 3
-		if stop < 64 {
-			return j, lower, upper
-		}
-	}
-	for ; j < len(text); j++ {
-		switch wordByte[text[j]] {
-		case wbLower:
-			lower++
-		case wbUpper:
-			upper++
-		case wbDigit:
-		default:
-			return j, lower, upper
-		}
-	}
-	return j, lower, upper
-}
-
-const (
-	lowBits  = 0x0101010101010101
-	highBits = 0x8080808080808080
-)
-
-// classify8 sets bit 7 of each byte of x that is a lowercase letter (in lo), a capital
-// (in up), or either or a digit (in word). A byte b is in [min, max] when b+(0x80-min)
-// reaches bit 7 and b+(0x7f-max) does not; on bytes below 0x80 the sums carry into no
-// other byte. Bytes of 0x80 and above are none of these.
-func classify8(x uint64) (lo, up, word uint64) {
-	ascii, y := ^x&highBits, x&^highBits
-	lo = (y + lowBits*(0x80-'a')) &^ (y + lowBits*(0x7f-'z')) & ascii
-	up = (y + lowBits*(0x80-'A')) &^ (y + lowBits*(0x7f-'Z')) & ascii
-	digit := (y + lowBits*(0x80-'0')) &^ (y + lowBits*(0x7f-'9')) & ascii
-	return lo, up, lo | up | digit
 }
 
 // pushWord appends the token of a word of spelling sp at text[i:j], with flags f. It

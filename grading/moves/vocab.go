@@ -1,6 +1,7 @@
 package moves
 
 import (
+	"chatdojo/internal/asciirun"
 	"cmp"
 	"math"
 	"math/bits"
@@ -77,8 +78,8 @@ func textKey(text string, i, j int) (k0, k1 uint64) {
 	switch {
 	case i+keyed <= len(text):
 		// Two loads cover the word; the bytes past it are masked off.
-		k0 = le64(text[i:i+8]) | asciiLower
-		k1 = le64(text[i+8:i+16]) | asciiLower
+		k0 = asciirun.Load64(text[i:i+8]) | asciiLower
+		k1 = asciirun.Load64(text[i+8:i+16]) | asciiLower
 		switch {
 		case n < 8:
 			k0 &= byteMask(n)
@@ -90,9 +91,9 @@ func textKey(text string, i, j int) (k0, k1 uint64) {
 	case n <= 8 && j >= 8:
 		// Near the end of the text: load the 8 bytes that end the word and shift the
 		// bytes before it out.
-		return (le64(text[j-8:j]) | asciiLower) >> (8 * (8 - n)), 0
+		return (asciirun.Load64(text[j-8:j]) | asciiLower) >> (8 * (8 - n)), 0
 	case n <= keyed && j >= keyed:
-		return le64(text[i:i+8]) | asciiLower, (le64(text[j-8:j]) | asciiLower) >> (8 * (keyed - n))
+		return asciirun.Load64(text[i:i+8]) | asciiLower, (asciirun.Load64(text[j-8:j]) | asciiLower) >> (8 * (keyed - n))
 	}
 	for k := 0; k < n && k < keyed; k++ {
 		b := uint64(text[i+k] | 0x20)
@@ -103,13 +104,6 @@ func textKey(text string, i, j int) (k0, k1 uint64) {
 		}
 	}
 	return k0, k1
-}
-
-// le64 reads 8 bytes little endian; the compiler makes it one load.
-func le64(s string) uint64 {
-	_ = s[7]
-	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // seal builds the lookup table once every word and alias is interned. weight orders

@@ -1,0 +1,59 @@
+// Package asciirun finds runs of ASCII letters and digits eight bytes at a time: the
+// inner loop of the moves classifier's tokenizer and of the grader's scanner.
+package asciirun
+
+import "math/bits"
+
+// Run returns the end of the run of ASCII letters and digits at text[j:], and the
+// lowercase letters and capitals in it. It reads eight bytes at a time and classifies
+// them with a few arithmetic operations (SWAR), so that a word costs no branch per byte.
+func Run(text string, j int) (end int, lower, upper int32) {
+	for j+8 <= len(text) {
+		lo, up, word := Classify8(Load64(text[j : j+8]))
+		// Bit 7 of every byte of the run is set in word; the first clear one ends it.
+		stop := bits.TrailingZeros64(^word & highBits)
+		in := uint64(1)<<stop - 1 // the run's bytes; all of them when stop is 64
+		lower += int32(bits.OnesCount64(lo & in))
+		upper += int32(bits.OnesCount64(up & in))
+		j += stop >> 3
+		if stop < 64 {
+			return j, lower, upper
+		}
+	}
+	for ; j < len(text); j++ {
+		switch c := text[j]; {
+		case 'a' <= c && c <= 'z':
+			lower++
+		case 'A' <= c && c <= 'Z':
+			upper++
+		case '0' <= c && c <= '9':
+		default:
+			return j, lower, upper
+		}
+	}
+	return j, lower, upper
+}
+
+const (
+	lowBits  = 0x0101010101010101
+	highBits = 0x8080808080808080
+)
+
+// Classify8 sets bit 7 of each byte of x that is a lowercase letter (in lo), a capital
+// (in up), or either or a digit (in word). A byte b is in [min, max] when b+(0x80-min)
+// reaches bit 7 and b+(0x7f-max) does not; on bytes below 0x80 the sums carry into no
+// other byte. Bytes of 0x80 and above are none of these.
+func Classify8(x uint64) (lo, up, word uint64) {
+	ascii, y := ^x&highBits, x&^highBits
+	lo = (y + lowBits*(0x80-'a')) &^ (y + lowBits*(0x7f-'z')) & ascii
+	up = (y + lowBits*(0x80-'A')) &^ (y + lowBits*(0x7f-'Z')) & ascii
+	digit := (y + lowBits*(0x80-'0')) &^ (y + lowBits*(0x7f-'9')) & ascii
+	return lo, up, lo | up | digit
+}
+
+// Load64 reads the first eight bytes of s as a little-endian number.
+func Load64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
