@@ -39,7 +39,7 @@ func (l *lexicon) mechanisms(a *text, c []*text, mv moveSet, seen *wordSet) mech
 		feeling := -1
 		fEnd, wEnd, gEnd, sEnd, pEnd := 0, 0, 0, 0, 0
 		for i := s.first; i < s.last; i++ {
-			x := a.info[i]
+			x := a.info(i)
 			if x == nil {
 				continue // no lexicon knows the word
 			}
@@ -49,21 +49,31 @@ func (l *lexicon) mechanisms(a *text, c []*text, mv moveSet, seen *wordSet) mech
 			if x.starts == 0 {
 				continue
 			}
-			if n := a.phraseAt(i, s.last, lexFormula); n > 0 && formula < 0 {
-				formula, fEnd = i, i+n
-				r.formulas = append(r.formulas, a.src[a.words[i].start:a.words[i+n-1].end])
+			if x.starts&(1<<lexFormula) != 0 {
+				if n := a.phraseAt(i, s.last, lexFormula); n > 0 && formula < 0 {
+					formula, fEnd = i, i+n
+					r.formulas = append(r.formulas, a.src[a.words[i].start:a.words[i+n-1].end])
+				}
 			}
-			if n := a.phraseAt(i, s.last, lexWarm); n > 0 && warm < 0 {
-				warm, wEnd = i, i+n
+			if x.starts&(1<<lexWarm) != 0 && warm < 0 {
+				if n := a.phraseAt(i, s.last, lexWarm); n > 0 {
+					warm, wEnd = i, i+n
+				}
 			}
-			if n := a.phraseAt(i, s.last, lexUnderstandGeneric); n > 0 && understandG < 0 {
-				understandG, gEnd = i, i+n
+			if x.starts&(1<<lexUnderstandGeneric) != 0 && understandG < 0 {
+				if n := a.phraseAt(i, s.last, lexUnderstandGeneric); n > 0 {
+					understandG, gEnd = i, i+n
+				}
 			}
-			if n := a.phraseAt(i, s.last, lexUnderstandSpecific); n > 0 && understandS < 0 {
-				understandS, sEnd = i, i+n
+			if x.starts&(1<<lexUnderstandSpecific) != 0 && understandS < 0 {
+				if n := a.phraseAt(i, s.last, lexUnderstandSpecific); n > 0 {
+					understandS, sEnd = i, i+n
+				}
 			}
-			if n := a.phraseAt(i, s.last, lexPersonal); n > 0 && personal < 0 {
-				personal, pEnd = i, i+n
+			if x.starts&(1<<lexPersonal) != 0 && personal < 0 {
+				if n := a.phraseAt(i, s.last, lexPersonal); n > 0 {
+					personal, pEnd = i, i+n
+				}
 			}
 		}
 		overlap := l.overlap(a, s, seen)

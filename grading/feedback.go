@@ -32,65 +32,66 @@ func (g *Grader) feedback(reply string, matches []moves.Match, mv moveSet, r mec
 		}
 		return ""
 	}
-	q := func(s string) string {
-		return `"` + quote(around(reply, s)) + `"`
+	// say quotes the sentence of the reply around ev and adds rest, in one allocation.
+	say := func(ev, rest string) string {
+		return `"` + quote(around(reply, ev)) + `"` + rest
 	}
 	for _, n := range negativeAdvice {
 		if mv.has(n.m) {
-			return q(evidence(n.m)) + " " + n.advice + "."
+			return say(evidence(n.m), " "+n.advice+".")
 		}
 	}
 	if repeats > 0 && len(r.formulas) > 0 {
-		return fmt.Sprintf("%s was said %s before in this conversation, so it sounds scripted; say what you understood about this customer instead.", q(r.formulas[0]), times(repeats))
+		return fmt.Sprintf("\"%s\" was said %s before in this conversation, so it sounds scripted; say what you understood about this customer instead.", quote(around(reply, r.formulas[0])), times(repeats))
 	}
 	if repeatAsk {
 		ask := evidence(scenarios.MoveVerifyIdentity)
 		if ask == "" {
 			ask = evidence(scenarios.MoveAskQuestion)
 		}
-		return q(ask) + " asks for something the customer already gave; read back what they wrote and confirm it instead."
+		return say(ask, " asks for something the customer already gave; read back what they wrote and confirm it instead.")
 	}
 	if timing != nil && *timing < 50 {
-		return fmt.Sprintf("%s came %s after the customer wrote; send a short holding line (\"Let me check that for you.\") much sooner.", q(""), roundDuration(rt))
+		return fmt.Sprintf("\"%s\" came %s after the customer wrote; send a short holding line (\"Let me check that for you.\") much sooner.", quote(around(reply, "")), roundDuration(rt))
 	}
 	upset := mood < 40
 	if upset && m.EmotionalReaction == 0 && m.Interpretation == 0 && mv == 1<<uint(scenarios.MoveGreet.Rank()) {
-		return q("") + " greets the customer, but they are upset: acknowledge how they feel in the same message (\"I'm sorry this happened, let's sort it out.\")."
+		return say("", " greets the customer, but they are upset: acknowledge how they feel in the same message (\"I'm sorry this happened, let's sort it out.\").")
 	}
 	if upset && m.EmotionalReaction == 0 && m.Interpretation == 0 {
-		return q("") + " goes straight to the task while the customer is upset; acknowledge how they feel first (\"I'm sorry, I can see how stressful this is.\")."
+		return say("", " goes straight to the task while the customer is upset; acknowledge how they feel first (\"I'm sorry, I can see how stressful this is.\").")
 	}
 	if mv.has(scenarios.MoveOfferSolution) && !mv.has(scenarios.MoveSetExpectation) {
-		return q(evidence(scenarios.MoveOfferSolution)) + " offers a fix; also say when it will happen and what the customer will see (\"within 3 working days\")."
+		return say(evidence(scenarios.MoveOfferSolution), " offers a fix; also say when it will happen and what the customer will see (\"within 3 working days\").")
 	}
 	if m.EmotionalReaction == 1 && len(r.formulas) > 0 && m.Interpretation < 2 {
-		return q(r.formulas[0]) + " is a stock phrase; tie it to what happened to this customer (\"being charged twice before rent is stressful\")."
+		return say(r.formulas[0], " is a stock phrase; tie it to what happened to this customer (\"being charged twice before rent is stressful\").")
 	}
 	if mv.has(scenarios.MoveHold) && !mv.has(scenarios.MoveSetExpectation) {
-		return q(evidence(scenarios.MoveHold)) + " asks the customer to wait; say how long (\"about two minutes\")."
+		return say(evidence(scenarios.MoveHold), " asks the customer to wait; say how long (\"about two minutes\").")
 	}
 	if m.Interpretation == 2 {
-		return q(r.in) + " shows you understood this customer's situation; keep doing that."
+		return say(r.in, " shows you understood this customer's situation; keep doing that.")
 	}
 	if m.EmotionalReaction == 2 {
-		return q(r.er) + " names how the customer feels about what happened; keep doing that."
+		return say(r.er, " names how the customer feels about what happened; keep doing that.")
 	}
 	if m.Exploration == 2 {
-		return q(r.ex) + " asks about the customer, not just the case; good."
+		return say(r.ex, " asks about the customer, not just the case; good.")
 	}
 	if mv.has(scenarios.MoveTakeOwnership) {
-		return q(evidence(scenarios.MoveTakeOwnership)) + " owns the problem, which calms people down; good."
+		return say(evidence(scenarios.MoveTakeOwnership), " owns the problem, which calms people down; good.")
 	}
 	if mv.has(scenarios.MoveSetExpectation) {
-		return q(evidence(scenarios.MoveSetExpectation)) + " tells the customer what happens next and when; good."
+		return say(evidence(scenarios.MoveSetExpectation), " tells the customer what happens next and when; good.")
 	}
 	if mv.has(scenarios.MoveVerifyIdentity) {
-		return q(evidence(scenarios.MoveVerifyIdentity)) + " asks for details; say why you need them (\"so I can find the payment\") so it does not feel like a hurdle."
+		return say(evidence(scenarios.MoveVerifyIdentity), " asks for details; say why you need them (\"so I can find the payment\") so it does not feel like a hurdle.")
 	}
 	if len(matches) == 0 {
-		return q("") + " does not move the conversation on; ask a question, explain, or offer a next step."
+		return say("", " does not move the conversation on; ask a question, explain, or offer a next step.")
 	}
-	return q("") + " is fine; tie it to what the customer said to make it feel personal."
+	return say("", " is fine; tie it to what the customer said to make it feel personal.")
 }
 
 // around widens a piece of evidence to the sentence of the reply that holds it, so the

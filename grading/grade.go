@@ -110,14 +110,21 @@ func (e Evidence) Get(name string) []string {
 	return nil
 }
 
-// insert adds or replaces name's entry, keeping e sorted.
+// insert adds or replaces name's entry, keeping e sorted: an insertion sort, for the
+// handful of entries a turn has.
 func (e Evidence) insert(name string, words []string) Evidence {
-	i, found := slices.BinarySearchFunc(e, name, func(x EvidenceEntry, n string) int { return strings.Compare(x.Name, n) })
-	if found {
-		e[i].Words = words
-		return e
+	i := len(e)
+	for i > 0 && e[i-1].Name >= name {
+		if e[i-1].Name == name {
+			e[i-1].Words = words
+			return e
+		}
+		i--
 	}
-	return slices.Insert(e, i, EvidenceEntry{Name: name, Words: words})
+	e = append(e, EvidenceEntry{})
+	copy(e[i+1:], e[i:])
+	e[i] = EvidenceEntry{Name: name, Words: words}
+	return e
 }
 
 // MarshalJSON writes e as a JSON object with its names in order.

@@ -121,15 +121,15 @@ func newLexicon() *lexicon {
 	return l
 }
 
-// lookup finds a word's entry by its hash, or nil.
-func (l *lexicon) lookup(w string, h uint32) *wordInfo {
+// lookup finds a word's slot in the table by its hash, or -1.
+func (l *lexicon) lookup(w string, h uint32) int32 {
 	for i := h & l.mask; ; i = (i + 1) & l.mask {
 		s := &l.table[i]
 		if s.info == nil {
-			return nil
+			return -1
 		}
 		if s.h == h && s.w == w {
-			return s.info
+			return int32(i)
 		}
 	}
 }
@@ -140,28 +140,36 @@ func (l *lexicon) read(t *text, s string, buf []byte) []byte {
 }
 
 // lookupBytes is lookup for a word held in bytes.
-func (l *lexicon) lookupBytes(w []byte, h uint32) *wordInfo {
+func (l *lexicon) lookupBytes(w []byte, h uint32) int32 {
 	for i := h & l.mask; ; i = (i + 1) & l.mask {
 		s := &l.table[i]
 		if s.info == nil {
-			return nil
+			return -1
 		}
 		if s.h == h && s.w == string(w) {
-			return s.info
+			return int32(i)
 		}
 	}
 }
 
+// info is the lexicon entry of word i of t, or nil when no lexicon knows the word.
+func (t *text) info(i int) *wordInfo {
+	if x := t.slots[i]; x >= 0 {
+		return t.lex.table[x].info
+	}
+	return nil
+}
+
 // flag reports whether word i of t has the flag.
 func (t *text) flag(i int, f uint8) bool {
-	x := t.info[i]
+	x := t.info(i)
 	return x != nil && x.flags&f != 0
 }
 
 // phraseAt is the length in words of the longest phrase of lexicon lex that starts at
 // word i of t and ends before word last, or 0.
 func (t *text) phraseAt(i, last, lex int) int {
-	x := t.info[i]
+	x := t.info(i)
 	if x == nil || x.starts&(1<<lex) == 0 {
 		return 0
 	}

@@ -21,8 +21,10 @@ type text struct {
 	letters, upper, bangs int
 	// capsRun is the longest run of words written in capitals (2+ letters).
 	capsRun int
-	// info is each word's lexicon entry (nil for words no lexicon knows).
-	info []*wordInfo
+	// slots is each word's slot in lex.table, -1 for words no lexicon knows: indexes,
+	// not pointers, so that the garbage collector need not guard or scan them.
+	slots []int32
+	lex   *lexicon
 }
 
 // word is where a word is in the source and in the lower-case copy. It holds no
@@ -70,7 +72,8 @@ func (t *text) scan(s string, buf []byte, l *lexicon) []byte {
 	t.src, t.low = s, ""
 	// The word list lives in a local variable while it grows: writing it back into t,
 	// a heap object, after every word would pass the garbage collector's write barrier.
-	words, info := t.words[:0], t.info[:0]
+	words, slots := t.words[:0], t.slots[:0]
+	t.lex = l
 	t.sents = t.sents[:0]
 	t.letters, t.upper, t.bangs, t.capsRun = 0, 0, 0, 0
 	buf = buf[:0]
@@ -136,7 +139,7 @@ func (t *text) scan(s string, buf []byte, l *lexicon) []byte {
 				words = words[:len(words)+1]
 				wd := &words[len(words)-1]
 				wd.start, wd.end, wd.l0, wd.l1, wd.sent, wd.content = int32(start), int32(i), -1, 0, int32(len(t.sents)), false
-				var x *wordInfo
+				var x int32
 				n := i - start
 				if copied {
 					wd.l0, wd.l1 = int32(b0), int32(len(buf))
@@ -146,8 +149,8 @@ func (t *text) scan(s string, buf []byte, l *lexicon) []byte {
 					wd.h = hashWord(s[start:i])
 					x = l.lookup(s[start:i], wd.h)
 				}
-				info = append(info, x)
-				wd.content = n >= 3 && (x == nil || x.flags&flagStop == 0)
+				slots = append(slots, x)
+				wd.content = n >= 3 && (x < 0 || l.table[x].info.flags&flagStop == 0)
 				continue
 			case c == '.' || c == '?' || c == '!':
 				if c == '!' {
@@ -188,7 +191,7 @@ func (t *text) scan(s string, buf []byte, l *lexicon) []byte {
 		i += n
 	}
 	closeSent(len(s), false)
-	t.words, t.info = words, info
+	t.words, t.slots = words, slots
 	if len(buf) > 0 {
 		t.low = string(buf) // one allocation for the words that needed lower-casing
 	}
