@@ -159,7 +159,7 @@ func (l *lexicon) mechanisms(a *text, c []*text, mv moveSet, seen *wordSet) mech
 func (l *lexicon) overlap(a *text, s sentence, seen *wordSet) int {
 	n := 0
 	for i := s.first; i < s.last; i++ {
-		if a.words[i].content && seen.has(a.w(i), a.words[i].h) {
+		if a.words[i].content && seen.has(a.w(i), a.words[i].k) {
 			n++
 		}
 	}
@@ -176,7 +176,7 @@ type wordSet struct {
 }
 
 type wordSlot struct {
-	h   uint32
+	k   wordKey
 	gen uint32
 	w   string
 }
@@ -195,29 +195,29 @@ func (ws *wordSet) reset(n int) {
 	ws.mask = uint32(len(ws.slots) - 1)
 }
 
-func (ws *wordSet) add(w string, h uint32) {
-	for i := h & ws.mask; ; i = (i + 1) & ws.mask {
+func (ws *wordSet) add(w string, k wordKey) {
+	for i := k.h & ws.mask; ; i = (i + 1) & ws.mask {
 		s := &ws.slots[i]
 		if s.gen != ws.gen {
-			*s = wordSlot{h: h, w: w, gen: ws.gen}
+			*s = wordSlot{k: k, w: w, gen: ws.gen}
 			return
 		}
-		if s.h == h && s.w == w {
+		if sameWord(s.k, s.w, k, w) {
 			return
 		}
 	}
 }
 
-func (ws *wordSet) has(w string, h uint32) bool {
+func (ws *wordSet) has(w string, k wordKey) bool {
 	if len(ws.slots) == 0 {
 		return false
 	}
-	for i := h & ws.mask; ; i = (i + 1) & ws.mask {
+	for i := k.h & ws.mask; ; i = (i + 1) & ws.mask {
 		s := &ws.slots[i]
 		if s.gen != ws.gen {
 			return false
 		}
-		if s.h == h && s.w == w {
+		if sameWord(s.k, s.w, k, w) {
 			return true
 		}
 	}
@@ -233,7 +233,7 @@ func customerWords(ws *wordSet, cs []*text) {
 	for _, c := range cs {
 		for i := range c.words {
 			if c.words[i].content {
-				ws.add(c.w(i), c.words[i].h)
+				ws.add(c.w(i), c.words[i].k)
 			}
 		}
 	}

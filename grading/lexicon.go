@@ -30,9 +30,9 @@ type wordInfo struct {
 	rests  [nLex][][]hashedWord
 }
 
-// hashedWord is a phrase word with its hash, compared before the word itself.
+// hashedWord is a phrase word with its key, compared before the word itself.
 type hashedWord struct {
-	h uint32
+	k wordKey
 	w string
 }
 
@@ -47,7 +47,7 @@ type lexicon struct {
 }
 
 type lexSlot struct {
-	h    uint32
+	k    wordKey
 	w    string
 	info *wordInfo
 }
@@ -96,7 +96,7 @@ func newLexicon() *lexicon {
 			for _, rest := range rests {
 				hw := make([]hashedWord, len(rest))
 				for k, w := range rest {
-					hw[k] = hashedWord{h: hashWord(w), w: w}
+					hw[k] = hashedWord{k: keyOf(w), w: w}
 				}
 				x := info(first)
 				x.rests[lex] = append(x.rests[lex], hw)
@@ -110,10 +110,10 @@ func newLexicon() *lexicon {
 	}
 	l.table, l.mask = make([]lexSlot, size), uint32(size-1)
 	for w, x := range l.words {
-		h := hashWord(w)
-		for i := h & l.mask; ; i = (i + 1) & l.mask {
+		k := keyOf(w)
+		for i := k.h & l.mask; ; i = (i + 1) & l.mask {
 			if l.table[i].info == nil {
-				l.table[i] = lexSlot{h: h, w: w, info: x}
+				l.table[i] = lexSlot{k: k, w: w, info: x}
 				break
 			}
 		}
@@ -122,13 +122,13 @@ func newLexicon() *lexicon {
 }
 
 // lookup finds a word's slot in the table by its hash, or -1.
-func (l *lexicon) lookup(w string, h uint32) int32 {
-	for i := h & l.mask; ; i = (i + 1) & l.mask {
+func (l *lexicon) lookup(w string, k wordKey) int32 {
+	for i := k.h & l.mask; ; i = (i + 1) & l.mask {
 		s := &l.table[i]
 		if s.info == nil {
 			return -1
 		}
-		if s.h == h && s.w == w {
+		if sameWord(s.k, s.w, k, w) {
 			return int32(i)
 		}
 	}
@@ -140,13 +140,13 @@ func (l *lexicon) read(t *text, s string, buf []byte) []byte {
 }
 
 // lookupBytes is lookup for a word held in bytes.
-func (l *lexicon) lookupBytes(w []byte, h uint32) int32 {
-	for i := h & l.mask; ; i = (i + 1) & l.mask {
+func (l *lexicon) lookupBytes(w []byte, k wordKey) int32 {
+	for i := k.h & l.mask; ; i = (i + 1) & l.mask {
 		s := &l.table[i]
 		if s.info == nil {
 			return -1
 		}
-		if s.h == h && s.w == string(w) {
+		if s.k == k && (k.n <= 8 || s.w == string(w)) {
 			return int32(i)
 		}
 	}
@@ -180,7 +180,7 @@ func (t *text) phraseAt(i, last, lex int) int {
 		}
 		match := true
 		for k := range rest {
-			if t.words[i+1+k].h != rest[k].h || t.w(i+1+k) != rest[k].w {
+			if t.words[i+1+k].k != rest[k].k || rest[k].k.n > 8 && t.w(i+1+k) != rest[k].w {
 				match = false
 				break
 			}

@@ -373,7 +373,7 @@ func signature(a *text, s sentence) uint64 {
 		if h == 0 {
 			h = 14695981039346656037
 		}
-		h = (h ^ uint64(a.words[i].h)) * 1099511628211
+		h = (h ^ uint64(a.words[i].k.h)) * 1099511628211
 		h = (h ^ uint64(a.wlen(i))) * 1099511628211
 	}
 	return h

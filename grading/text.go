@@ -33,9 +33,9 @@ type word struct {
 	start, end int32 // in the source
 	l0, l1     int32 // in the lower-case copy; l0 < 0 when the source is already lower case
 	sent       int32
-	// h is the FNV-1a hash of the lower-case word, computed while scanning, so lexicon
-	// and overlap look-ups need not hash the word again.
-	h uint32
+	// k is the lower-case word's key, computed while scanning, so lexicon and overlap
+	// look-ups need not read the word again.
+	k wordKey
 	// content marks a word of three letters or more that is no stopword (set by
 	// scan): one that can show a reply is about this customer.
 	content bool
@@ -143,11 +143,11 @@ func (t *text) scan(s string, buf []byte, l *lexicon) []byte {
 				n := i - start
 				if copied {
 					wd.l0, wd.l1 = int32(b0), int32(len(buf))
-					wd.h = hashBytes(buf[b0:])
-					x, n = l.lookupBytes(buf[b0:], wd.h), len(buf)-b0
+					wd.k = keyOf(buf[b0:])
+					x, n = l.lookupBytes(buf[b0:], wd.k), len(buf)-b0
 				} else {
-					wd.h = hashWord(s[start:i])
-					x = l.lookup(s[start:i], wd.h)
+					wd.k = keyAt(s, start, i)
+					x = l.lookup(s[start:i], wd.k)
 				}
 				slots = append(slots, x)
 				wd.content = n >= 3 && (x < 0 || l.table[x].info.flags&flagStop == 0)
@@ -198,28 +198,61 @@ func (t *text) scan(s string, buf []byte, l *lexicon) []byte {
 	return buf
 }
 
-// FNV-1a, 32 bits.
-const (
-	fnvOffset = 2166136261
-	fnvPrime  = 16777619
-)
-
-// hashWord is the FNV-1a hash of a lower-case word, as scan computes it.
-func hashWord(w string) uint32 {
-	h := uint32(fnvOffset)
-	for i := 0; i < len(w); i++ {
-		h = (h ^ uint32(w[i])) * fnvPrime
-	}
-	return h
+// wordKey identifies a lower-case word: its first eight bytes packed into a number, its
+// length and a hash of all of it. Two words of eight bytes or fewer are equal exactly
+// when their keys are; longer ones have their strings compared once the keys agree.
+type wordKey struct {
+	prefix uint64
+	n      uint32
+	h      uint32
 }
 
-// hashBytes is hashWord of a word held in bytes.
-func hashBytes(w []byte) uint32 {
-	h := uint32(fnvOffset)
-	for _, c := range w {
-		h = (h ^ uint32(c)) * fnvPrime
+// keyOf is the key of a lower-case word.
+func keyOf[T string | []byte](w T) wordKey {
+	n := len(w)
+	var p uint64
+	for j := min(n, 8) - 1; j >= 0; j-- {
+		p = p<<8 | uint64(w[j])
 	}
-	return h
+	if n <= 8 {
+		return keyFinish(p, n)
+	}
+	h := (p ^ uint64(n)*0x9e3779b97f4a7c15) * 0xbf58476d1ce4e5b9
+	for i := 8; i < n; i += 8 {
+		var x uint64
+		for j := min(n, i+8) - 1; j >= i; j-- {
+			x = x<<8 | uint64(w[j])
+		}
+		h = (h ^ h>>31 ^ x) * 0xbf58476d1ce4e5b9
+	}
+	h ^= h >> 29
+	return wordKey{prefix: p, n: uint32(n), h: uint32(h ^ h>>32)}
+}
+
+// keyAt is keyOf(s[start:end]), reading the prefix in one load when s has eight bytes
+// from start.
+func keyAt(s string, start, end int) wordKey {
+	n := end - start
+	if n > 8 || start+8 > len(s) {
+		return keyOf(s[start:end])
+	}
+	p := asciirun.Load64(s[start:])
+	if n < 8 {
+		p &= 1<<(8*uint(n)) - 1
+	}
+	return keyFinish(p, n)
+}
+
+// keyFinish is the key of a word of n <= 8 bytes packed in p.
+func keyFinish(p uint64, n int) wordKey {
+	h := (p ^ uint64(n)*0x9e3779b97f4a7c15) * 0xbf58476d1ce4e5b9
+	h ^= h >> 29
+	return wordKey{prefix: p, n: uint32(n), h: uint32(h ^ h>>32)}
+}
+
+// sameWord reports whether the words a (key ka) and b (key kb) are the same.
+func sameWord(ka wordKey, a string, kb wordKey, b string) bool {
+	return ka == kb && (ka.n <= 8 || a == b)
 }
 
 // appendLower appends w, ASCII letters and digits, to buf in lower case.
