@@ -13,9 +13,10 @@ run:
 build:
 	$(GO) build -o bin/chatdojo ./cmd/chatdojo
 
-## test: lint, then every test with the race detector
+## test: lint, then every test with the race detector, with the services they need
+## (a throwaway PostgreSQL, Chromium) started by scripts/with-services
 test: lint
-	$(GO) test -race -timeout 30m ./...
+	scripts/with-services $(GO) test -race -timeout 30m ./...
 
 ## lint: gofmt, go vet, and generated code up to date
 lint:

@@ -39,16 +39,27 @@ func (r ReadinessReport) WriteMarkdown(w io.Writer) error {
 	return err
 }
 
-// WriteHTML writes the report as a standalone HTML page: the Markdown of WriteMarkdown
-// rendered by goldmark, whose default escapes any raw HTML, in a minimal page.
-func (r ReadinessReport) WriteHTML(w io.Writer) error {
-	var md, body bytes.Buffer
+// WriteHTMLFragment writes the report as HTML without a page around it, for a page
+// that has its own: the Markdown of WriteMarkdown rendered by goldmark, whose default
+// escapes any raw HTML.
+func (r ReadinessReport) WriteHTMLFragment(w io.Writer) error {
+	var md bytes.Buffer
 	if err := r.WriteMarkdown(&md); err != nil {
 		return err
 	}
 	gm := goldmark.New(goldmark.WithExtensions(extension.Table))
-	if err := gm.Convert(md.Bytes(), &body); err != nil {
+	if err := gm.Convert(md.Bytes(), w); err != nil {
 		return fmt.Errorf("render readiness report: %w", err)
+	}
+	return nil
+}
+
+// WriteHTML writes the report as a standalone HTML page: WriteHTMLFragment in a minimal
+// page.
+func (r ReadinessReport) WriteHTML(w io.Writer) error {
+	var body bytes.Buffer
+	if err := r.WriteHTMLFragment(&body); err != nil {
+		return err
 	}
 	title := "Readiness report"
 	if len(r.Users) == 1 {

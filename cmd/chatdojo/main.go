@@ -90,9 +90,12 @@ Commands:
   lint       check scenario files and report every problem with its line
   grade      grade conversations (JSON Lines) on empathy, de-escalation, timing, resolution
   report     build a readiness report (Markdown, HTML or JSON) from graded sessions
+  serve      run the web app and the JSON API
+  migrate    create or update the database
+  user add   create a user and print a one-time sign-in link
+  token create  make an API token for a user
 
-Run "chatdojo <command> --help" for a command's flags. The web app (serve) and
-accounts (migrate, user, token, doctor) are not built yet.
+Run "chatdojo <command> --help" for a command's flags.
 `
 
 // env is what a command gets from the outside world; tests replace its parts.
@@ -133,8 +136,16 @@ func (e *env) run(ctx context.Context, args []string) error {
 		return e.grade(ctx, rest)
 	case "report":
 		return e.report(ctx, rest)
-	case "serve", "migrate", "user", "token", "doctor":
-		return usageErrorf("%s is not built yet; available now: practice, simulate, lint, grade, report", cmd)
+	case "serve":
+		return e.serve(ctx, rest)
+	case "migrate":
+		return e.migrate(ctx, rest)
+	case "user":
+		return e.user(ctx, rest)
+	case "token":
+		return e.token(ctx, rest)
+	case "doctor":
+		return usageErrorf("doctor is not built yet (it comes with the Ollama work)")
 	}
 	fmt.Fprint(e.stderr, usage)
 	return usageErrorf("unknown command %q", cmd)
