@@ -3,10 +3,18 @@ GO       ?= go
 FUZZTIME ?= 30s
 BENCHTIME ?= 1s
 
-.PHONY: run test lint generate bench fuzz build eval
+.PHONY: run practice test lint generate bench fuzz build eval loadtest
 
-## run: practise a built-in scenario in the terminal (the web app comes later)
+ADDR ?= 127.0.0.1:8080
+DB   ?= chatdojo.db
+
+## run: the web app on SQLite ($(DB)) with the built-in scenarios, at http://$(ADDR);
+## the first start prints a one-time admin sign-in link
 run:
+	$(GO) run ./cmd/chatdojo serve --addr $(ADDR) --db $(DB)
+
+## practice: practise a built-in scenario in the terminal
+practice:
 	$(GO) run ./cmd/chatdojo practice
 
 ## build: build the chatdojo binary into ./bin
@@ -18,15 +26,21 @@ build:
 test: lint
 	scripts/with-services $(GO) test -race -timeout 30m ./...
 
-## lint: gofmt, go vet, and generated code up to date
+## lint: gofmt, go vet, and the templ views' generated code up to date
 lint:
 	@out=$$(gofmt -l $$(find . -name '*.go' -not -path './.git/*')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	@tmp=$$(mktemp -d); mkdir -p $$tmp/web; cp -r web/views $$tmp/web/; \
+	$(GO) build -o $$tmp/templ github.com/a-h/templ/cmd/templ && \
+	(cd $$tmp && ./templ generate -path web/views >/dev/null 2>&1); \
+	if ! diff -r -q web/views $$tmp/web/views >/dev/null; then \
+		echo "templ generate would change web/views: run make generate and commit the *_templ.go files"; \
+		diff -r web/views $$tmp/web/views | head -20; rm -rf $$tmp; exit 1; fi; rm -rf $$tmp
 
-## generate: regenerate generated code
+## generate: regenerate the templ views (web/views/*_templ.go)
 generate:
-	$(GO) generate ./...
+	$(GO) tool templ generate -path web/views
 
 ## bench: benchmarks (speed targets are measured here, never in tests)
 bench:

@@ -43,7 +43,7 @@ type CatalogPage struct {
 	Page
 	Scenarios []ScenarioCard
 	// The filter's choices and current values.
-	Traits, Channels          []string
+	Traits, Channels           []string
 	Trait, Channel, Difficulty string
 }
 
