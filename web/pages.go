@@ -363,7 +363,7 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) error {
 		m.Empty = true
 		return render(w, r, views.Report(m, ""))
 	}
-	rep, err := grading.BuildReadiness(r.Context(), seq(grades), s.practice.Catalog(), grading.ReadinessConfig{})
+	rep, err := grading.BuildReadiness(r.Context(), seq(grades), s.practice.Catalog(), grading.DefaultReadinessConfig())
 	if err != nil {
 		return err
 	}
