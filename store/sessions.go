@@ -169,12 +169,15 @@ func (s *Store) UpdateSession(ctx context.Context, p *web.PracticeSession, oldMe
 		if n, err := res.RowsAffected(); err != nil {
 			return err
 		} else if n == 0 {
+			if exists, err := tx.NewSelect().Model((*sessionRow)(nil)).Where("id = ?", p.ID).Exists(ctx); err == nil && !exists {
+				return scenarios.Errorf(scenarios.ENOTFOUND, "session %s not found", p.ID)
+			}
 			return scenarios.Errorf(scenarios.ECONFLICT, "session %s was changed meanwhile", p.ID)
 		}
 		return insertLog(ctx, tx, msgs, evs)
 	})
 	if err != nil {
-		if scenarios.ErrorCode(err) == scenarios.ECONFLICT {
+		if c := scenarios.ErrorCode(err); c == scenarios.ECONFLICT || c == scenarios.ENOTFOUND {
 			return err
 		}
 		return fmt.Errorf("update session: %w", err)

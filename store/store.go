@@ -69,7 +69,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "foreign_keys(1)")
-	q.Add("_pragma", "synchronous(FULL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Set("_txlock", "immediate")
 	sqldb, err := sql.Open(sqliteshim.ShimName, "file:"+path+"?"+q.Encode())
 	if err != nil {
@@ -128,6 +128,17 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 		return nil, fmt.Errorf("migrate: init: %w", err)
 	}
 	group, err := m.Migrate(ctx)
+	for try := 0; err != nil && !s.postgres && try < 5; try++ {
+		// Another process (a second server, `chatdojo migrate`) may be migrating the
+		// same SQLite file: its migration ran first and ours failed. Once it is done,
+		// a new attempt finds everything applied.
+		time.Sleep(200 * time.Millisecond)
+		if all, merr := m.MigrationsWithStatus(ctx); merr == nil && len(all.Unapplied()) == 0 {
+			group, err = &migrate.MigrationGroup{}, nil
+			break
+		}
+		group, err = m.Migrate(ctx)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("migrate: %w", err)
 	}

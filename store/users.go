@@ -128,8 +128,13 @@ func (s *Store) ConsumeLoginLink(ctx context.Context, tokenHash string, now time
 		if err := tx.NewSelect().Model(&row).Where("token_hash = ?", tokenHash).Scan(ctx); err != nil {
 			return notFound(err, "sign-in link")
 		}
-		_, err := tx.NewDelete().Model((*loginLinkRow)(nil)).Where("token_hash = ?", tokenHash).Exec(ctx)
-		return err
+		// Two requests may both read the link; only the one whose delete removes it
+		// signs in.
+		res, err := tx.NewDelete().Model((*loginLinkRow)(nil)).Where("token_hash = ?", tokenHash).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		return oneRow(res, "sign-in link")
 	})
 	if err != nil {
 		if scenarios.ErrorCode(err) == scenarios.ENOTFOUND {
