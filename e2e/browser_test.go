@@ -54,8 +54,9 @@ func TestBrowserPractice(t *testing.T) {
 	}
 	b := newBrowser(t, chromium)
 
-	// The one-time link signs the admin in and asks for a password.
+	// The one-time link's button signs the admin in and asks for a password.
 	b.navigate(srv.AdminLink)
+	b.clickToLoad(`[data-testid=signin-continue]`)
 	b.wantPath("/account/password")
 	const email, password = "admin@localhost", "correct horse battery"
 	b.do("type the new password", chromedp.SendKeys(chromedp.CSS(`[data-testid=new-password]`), password))

@@ -222,7 +222,15 @@ func (s *Session) Reply(ctx context.Context, now time.Time, text string) ([]scen
 	if err := s.reply(ctx, now, text); err != nil {
 		return s.since(n0), err
 	}
-	return s.since(n0)[1:], nil // the agent's own message is not a customer message
+	// The customer messages: a chase played before the agent's message (the agent was
+	// silent past the customer's patience) and the answer to it, not the agent's own.
+	out := s.since(n0)
+	for i, m := range out {
+		if m.Role == scenarios.RoleAgent {
+			return append(out[:i], out[i+1:]...), nil
+		}
+	}
+	return out, nil
 }
 
 // End ends a running session at now as unresolved (the trainee stopped, or the script

@@ -90,6 +90,14 @@ func decode(r *http.Request, v any) error {
 		}
 		return scenarios.Errorf(scenarios.EINVALID, "the request body is not the JSON expected: %v", err)
 	}
+	// One object and nothing after it: a second object would be dropped silently.
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		return scenarios.Errorf(scenarios.EINVALID, "the request body has more after the JSON object, expected one object")
+	}
 	return nil
 }
 

@@ -134,9 +134,10 @@ func (s *Server) requireUser(next http.Handler) http.Handler {
 // apiAuth signs API requests in by their bearer token.
 func (s *Server) apiAuth(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The scheme name is case-insensitive (RFC 9110).
 		h := r.Header.Get("Authorization")
-		tok, ok := strings.CutPrefix(h, "Bearer ")
-		if !ok || strings.TrimSpace(tok) == "" {
+		scheme, tok, ok := strings.Cut(h, " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(tok) == "" {
 			writeJSONError(w, http.StatusUnauthorized, scenarios.EUNAUTHORIZED, "missing API token: send Authorization: Bearer TOKEN (make one with `chatdojo token create` or on the API tokens page)")
 			return
 		}
@@ -218,8 +219,15 @@ func isHTTPS(r *http.Request) bool {
 	return r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https"
 }
 
-// signinLink signs a browser in with a one-time link. The link is consumed by the
-// request itself, once; a used or expired link says so.
+// signinLinkPage is where a one-time link lands: a button that signs in. Opening the
+// link does not use it up, so mail scanners and link previews that fetch it do not
+// burn it; the button's POST does.
+func (s *Server) signinLinkPage(w http.ResponseWriter, r *http.Request) error {
+	return render(w, r, views.SigninLink(views.SigninLinkPage{Page: s.pageFor(r, "Sign in"), Token: chi.URLParam(r, "token")}))
+}
+
+// signinLink signs a browser in with a one-time link, once; a used or expired link
+// says so.
 func (s *Server) signinLink(w http.ResponseWriter, r *http.Request) error {
 	u, err := s.store.ConsumeLoginLink(r.Context(), hashSecret(chi.URLParam(r, "token")), s.now())
 	if err != nil {

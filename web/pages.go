@@ -14,7 +14,10 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/microcosm-cc/bluemonday"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
 
+	"chatdojo/docs"
 	"chatdojo/grading"
 	"chatdojo/scenarios"
 	"chatdojo/web/views"
@@ -491,4 +494,15 @@ func (s *Server) linkBase(r *http.Request) string {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host
+}
+
+// apiDocs shows docs/api.md, rendered by goldmark and sanitised.
+func (s *Server) apiDocs(w http.ResponseWriter, r *http.Request) error {
+	var body bytes.Buffer
+	gm := goldmark.New(goldmark.WithExtensions(extension.GFM))
+	if err := gm.Convert(docs.APIMarkdown, &body); err != nil {
+		return fmt.Errorf("render the API documentation: %w", err)
+	}
+	clean := bluemonday.UGCPolicy().SanitizeBytes(body.Bytes())
+	return render(w, r, views.Doc(s.pageFor(r, "API documentation"), string(clean)))
 }

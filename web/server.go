@@ -20,6 +20,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/gorilla/csrf"
 
+	"chatdojo/docs"
 	"chatdojo/scenarios"
 	"chatdojo/web/views"
 )
@@ -113,6 +114,11 @@ func (s *Server) routes(csrfKey []byte) http.Handler {
 	static, _ := fs.Sub(staticFiles, "static")
 	r.Handle("/static/*", http.StripPrefix("/static/", cacheStatic(http.FileServer(http.FS(static)))))
 	r.Get("/healthz", s.healthz)
+	r.Get("/docs/api", s.page(s.apiDocs))
+	r.Get("/docs/openapi.yaml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/yaml; charset=utf-8")
+		w.Write(docs.OpenAPI)
+	})
 
 	// The JSON API: bearer tokens, no cookies, so no CSRF token either.
 	r.Route("/api/v1", func(r chi.Router) {
@@ -128,6 +134,9 @@ func (s *Server) routes(csrfKey []byte) http.Handler {
 		r.NotFound(s.api(func(w http.ResponseWriter, r *http.Request) error {
 			return scenarios.Errorf(scenarios.ENOTFOUND, "no API endpoint %s %s", r.Method, r.URL.Path)
 		}))
+		r.MethodNotAllowed(s.api(func(w http.ResponseWriter, r *http.Request) error {
+			return scenarios.Errorf(errMethod, "%s is not allowed on %s", r.Method, r.URL.Path)
+		}))
 	})
 
 	// The pages: cookies, so every form carries a CSRF token.
@@ -142,7 +151,8 @@ func (s *Server) routes(csrfKey []byte) http.Handler {
 		r.Use(markPlaintext, protect, s.webAuth)
 		r.Get("/login", s.page(s.loginPage))
 		r.Post("/login", s.page(s.login))
-		r.Get("/signin/{token}", s.page(s.signinLink))
+		r.Get("/signin/{token}", s.page(s.signinLinkPage))
+		r.Post("/signin/{token}", s.page(s.signinLink))
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireUser)
 			r.Post("/logout", s.page(s.logout))
@@ -200,6 +210,8 @@ func status(code string) int {
 		return http.StatusTooManyRequests
 	case errTooLarge:
 		return http.StatusRequestEntityTooLarge
+	case errMethod:
+		return http.StatusMethodNotAllowed
 	}
 	return http.StatusInternalServerError
 }
@@ -208,6 +220,7 @@ func status(code string) int {
 const (
 	errTooMany  = "too_many_requests"
 	errTooLarge = "too_large"
+	errMethod   = "method_not_allowed"
 )
 
 // page wraps a page handler: an error becomes an error page with the right status;

@@ -39,7 +39,7 @@ func Tokens(m TokensPage) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1>API tokens</h1><p>A token lets a program use the API as you: <code>Authorization: Bearer TOKEN</code>. See <a href=\"/docs/api\">the API documentation</a>.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1>API tokens</h1><p>A token lets a program use the API as you: <code>Authorization: Bearer TOKEN</code>. See <a href=\"/docs/api\">the API documentation</a> (and its <a href=\"/docs/openapi.yaml\">OpenAPI file</a>).</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -32,6 +32,12 @@ type LoginPage struct {
 	Error string
 }
 
+// SigninLinkPage is where a one-time sign-in link lands.
+type SigninLinkPage struct {
+	Page
+	Token string
+}
+
 // PasswordPage lets a signed-in user set their password.
 type PasswordPage struct {
 	Page
