@@ -11,6 +11,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -43,8 +44,9 @@ A malformed line is reported on standard error as "line N: …" and skipped. Exi
 status: 0 when every line was read, 1 when some were skipped, 2 when the flags or the
 input could not be used.
 
-Reading graded sessions from the database (--db) is not available yet: the database
-comes in a later issue. Until then, pipe chatdojo grade into chatdojo report:
+With --db it reads the graded practice sessions of the web app's database instead (a
+SQLite file or a postgres:// URL; people are named by their email). Otherwise pipe
+chatdojo grade into it:
   chatdojo grade sessions.jsonl | chatdojo report --format html > report.html
 `
 
@@ -86,7 +88,7 @@ func (e *env) report(ctx context.Context, args []string) error {
 	ces := fl.Float64("ces", def.CESTarget, "the highest acceptable average customer effort `N`, 1-5")
 	steady := fl.Float64("trend-steady", def.TrendSteady, "a change under these `points` is a steady trend")
 	practice := fl.Int("practice", def.Practice, "the number `N` of scenarios to suggest for the weakest skill")
-	db := fl.String("db", "", "read graded sessions from the database `DB` (not available yet)")
+	db := fl.String("db", "", "read the graded practice sessions of the database `DB` (a SQLite file or a postgres:// URL) instead of a file")
 	fl.Usage = func() { flagUsage(e.stderr, reportUsage, fl) }
 	if err := fl.Parse(flagsFirst(fl, args)); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -94,8 +96,8 @@ func (e *env) report(ctx context.Context, args []string) error {
 		}
 		return reported(2)
 	}
-	if *db != "" {
-		return usageErrorf("--db is not available yet: the database comes in a later issue; pipe chatdojo grade into chatdojo report instead")
+	if *db != "" && fl.NArg() > 0 {
+		return usageErrorf("give either --db or a file of graded sessions, not both")
 	}
 	if fl.NArg() > 1 {
 		return usageErrorf("report reads one file, got %d", fl.NArg())
@@ -128,6 +130,9 @@ func (e *env) report(ctx context.Context, args []string) error {
 		return usageErrorf("%s", scenarios.ErrorMessage(err))
 	}
 
+	if *db != "" {
+		return e.reportFromDB(ctx, *db, cfg, *format)
+	}
 	in, name := e.stdin, "standard input"
 	if arg := fl.Arg(0); arg != "" && arg != "-" {
 		f, err := os.Open(arg)
@@ -152,20 +157,8 @@ func (e *env) report(ctx context.Context, args []string) error {
 	if lines.read == 0 {
 		fmt.Fprintln(e.stderr, "warning: no graded sessions in the input")
 	}
-	var out bytes.Buffer
-	switch *format {
-	case "md":
-		err = rep.WriteMarkdown(&out)
-	case "html":
-		err = rep.WriteHTML(&out)
-	case "json":
-		err = rep.WriteJSON(&out)
-	}
-	if err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	if _, err := e.stdout.Write(out.Bytes()); err != nil {
-		return fmt.Errorf("write: %w", err)
+	if err := e.writeReport(rep, format); err != nil {
+		return err
 	}
 	if lines.skipped > 0 {
 		return &exitError{code: 1, err: fmt.Errorf("%d line(s) skipped, %d read", lines.skipped, lines.read)}
@@ -335,4 +328,70 @@ func decodeGradeLine(line []byte) (grading.Grade, string) {
 		}
 	}
 	return g, ""
+}
+
+// writeReport writes a readiness report in a format (md, html or json).
+func (e *env) writeReport(rep grading.ReadinessReport, format *string) error {
+	var out bytes.Buffer
+	var err error
+	switch *format {
+	case "md":
+		err = rep.WriteMarkdown(&out)
+	case "html":
+		err = rep.WriteHTML(&out)
+	case "json":
+		err = rep.WriteJSON(&out)
+	}
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	if _, err := e.stdout.Write(out.Bytes()); err != nil {
+		return fmt.Errorf("write: %w", err)
+	}
+	return nil
+}
+
+// reportFromDB builds the report from the graded sessions in the database, naming
+// each person by their email.
+func (e *env) reportFromDB(ctx context.Context, db string, cfg grading.ReadinessConfig, format string) error {
+	st, err := e.openStore(ctx, db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	users, err := st.FindUsers(ctx)
+	if err != nil {
+		return err
+	}
+	email := map[string]string{}
+	for _, u := range users {
+		email[u.ID] = u.Email
+	}
+	raw, err := st.FindGrades(ctx, "")
+	if err != nil {
+		return err
+	}
+	grades := make([]grading.Grade, 0, len(raw))
+	for _, b := range raw {
+		var g grading.Grade
+		if err := json.Unmarshal(b, &g); err != nil {
+			return fmt.Errorf("decode a stored grade: %w", err)
+		}
+		if m, ok := email[g.User]; ok {
+			g.User = m
+		}
+		grades = append(grades, g)
+	}
+	if len(grades) == 0 {
+		fmt.Fprintln(e.stderr, "warning: no graded sessions in the database")
+	}
+	cat, err := library.Load()
+	if err != nil {
+		return fmt.Errorf("load the built-in library: %w", err)
+	}
+	rep, err := grading.BuildReadiness(ctx, slices.Values(grades), cat, cfg)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	return e.writeReport(rep, &format)
 }

@@ -219,7 +219,7 @@ func TestReportBadArguments(t *testing.T) {
 		{[]string{"--csat-good", "95"}, "the exceptional CSAT target 90 % is below the good one 95 %"},
 		{[]string{"--threshold", "high"}, `invalid value "high" for flag -threshold`},
 		{[]string{"a.jsonl", "b.jsonl"}, "report reads one file, got 2"},
-		{[]string{"--db", "chatdojo.db"}, "--db is not available yet"},
+		{[]string{"--db", "chatdojo.db", "graded.jsonl"}, "give either --db or a file of graded sessions, not both"},
 	}
 	for _, tc := range cases {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
@@ -236,7 +236,7 @@ func TestReportHelp(t *testing.T) {
 	if code != 0 || out != "" {
 		t.Fatalf("exit %d, out %q", code, out)
 	}
-	for _, want := range []string{"Usage: chatdojo report", "-user U", "-format", "-threshold N", "-window N", "-db", "not available yet", "docs/readiness.md"} {
+	for _, want := range []string{"Usage: chatdojo report", "-user U", "-format", "-threshold N", "-window N", "-db", "web app's database", "docs/readiness.md"} {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("help lacks %q:\n%s", want, errOut)
 		}

@@ -99,6 +99,14 @@ func TestServeEndToEnd(t *testing.T) {
 	if msgs, _ := r["messages"].([]any); st != 200 || len(msgs) != 1 {
 		t.Fatalf("post a message: %d %v", st, r)
 	}
+	if st, s := api("POST", "/api/v1/sessions/"+id+"/end", ""); st != 200 || s["outcome"] != "unresolved" {
+		t.Fatalf("end the session: %d %v", st, s)
+	}
+	// The ended session was graded; report --db reads it, naming the trainee by email.
+	out, errOut, code = runCmd(t, "", "report", "--db", db, "--format", "json")
+	if code != 0 || !strings.Contains(out, `"user": "bot@example.com"`) || !strings.Contains(out, `"graded": 1`) {
+		t.Errorf("report --db: exit %d, err %q, out:\n%s", code, errOut, out)
+	}
 	if code := stop(); code != 0 {
 		t.Errorf("serve exited with %d after its context ended, want 0:\n%s", code, log.String())
 	}
