@@ -57,3 +57,14 @@ fuzz:
 eval:
 	$(GO) test -count=1 -v -run '^Test(LabelledSet|HeldoutSet)$$' ./grading/moves
 	$(GO) test -count=1 -v -run '^TestEval$$' ./grading
+
+## loadtest: $(SESSIONS) concurrent API sessions (a message every 3 s each, for $(DURATION))
+## against chatdojo on a throwaway SQLite database on this machine; prints reply latency,
+## throughput, errors and lost messages, and fails on any error or lost message
+SESSIONS      ?= 500
+DURATION      ?= 60s
+LOADTEST_PORT ?= 18099
+loadtest:
+	$(GO) build -o bin/chatdojo ./cmd/chatdojo
+	$(GO) build -o bin/loadtest ./cmd/loadtest
+	SESSIONS=$(SESSIONS) DURATION=$(DURATION) LOADTEST_PORT=$(LOADTEST_PORT) scripts/loadtest

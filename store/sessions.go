@@ -118,6 +118,11 @@ func (s *Store) CreateSession(ctx context.Context, p *web.PracticeSession) error
 		return err
 	}
 	msgs := messageRows(p.ID, p.Messages, 0)
+	unlock, err := s.lockWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.NewInsert().Model(sessionToRow(p)).Exec(ctx); err != nil {
 			if duplicate(err) {
@@ -157,6 +162,11 @@ func (s *Store) UpdateSession(ctx context.Context, p *web.PracticeSession, oldMe
 	msgs := messageRows(p.ID, p.Messages, oldMessages)
 	row := sessionToRow(p)
 	row.Version = p.Version + 1
+	unlock, err := s.lockWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		// The version check comes first: it takes the row (and, on SQLite, the write
 		// lock) before anything is written.
@@ -201,12 +211,15 @@ func (s *Store) FindSessionByID(ctx context.Context, id string) (*web.PracticeSe
 	if err := s.db.NewSelect().Model(&row).Where("id = ?", id).Scan(ctx); err != nil {
 		return nil, notFound(err, "session")
 	}
+	// The log is append-only and a change commits the row and its log together, so
+	// the first n_messages and n_events entries are the log as of the row read above;
+	// entries a change committed since then are left out.
 	var msgs []messageRow
-	if err := s.db.NewSelect().Model(&msgs).Where("session_id = ?", id).Order("seq").Scan(ctx); err != nil {
+	if err := s.db.NewSelect().Model(&msgs).Where("session_id = ?", id).Where("seq < ?", row.NMessages).Order("seq").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("find messages: %w", err)
 	}
 	var evs []eventRow
-	if err := s.db.NewSelect().Model(&evs).Where("session_id = ?", id).Order("seq").Scan(ctx); err != nil {
+	if err := s.db.NewSelect().Model(&evs).Where("session_id = ?", id).Where("seq < ?", row.NEvents).Order("seq").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("find events: %w", err)
 	}
 	p := &web.PracticeSession{
@@ -233,6 +246,16 @@ func (s *Store) FindSessionByID(ctx context.Context, id string) (*web.PracticeSe
 		return nil, fmt.Errorf("session %s: %d messages and %d events stored, the session row says %d and %d", id, len(p.Messages), len(p.Events), row.NMessages, row.NEvents)
 	}
 	return p, nil
+}
+
+// FindSessionSummary returns a session's row without its messages: enough to check
+// who owns it and whether it has ended.
+func (s *Store) FindSessionSummary(ctx context.Context, id string) (*web.SessionSummary, error) {
+	var row sessionRow
+	if err := s.db.NewSelect().Model(&row).Column("id", "user_id", "scenario_id", "started_at", "outcome", "mood").Where("id = ?", id).Scan(ctx); err != nil {
+		return nil, notFound(err, "session")
+	}
+	return &web.SessionSummary{ID: row.ID, UserID: row.UserID, ScenarioID: row.ScenarioID, StartedAt: fromMS(row.StartedAt), Outcome: scenarios.Outcome(row.Outcome), Mood: row.Mood}, nil
 }
 
 // FindSessions lists sessions, newest first, with their overall grade when graded.
@@ -280,7 +303,12 @@ type gradeRow struct {
 // SaveGrade stores a session's grade, replacing an earlier one.
 func (s *Store) SaveGrade(ctx context.Context, sessionID string, overall *int, grade []byte) error {
 	row := &gradeRow{SessionID: sessionID, Overall: overall, Data: string(grade), CreatedAt: ms(time.Now())}
-	_, err := s.db.NewInsert().Model(row).
+	unlock, err := s.lockWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	_, err = s.db.NewInsert().Model(row).
 		On("CONFLICT (session_id) DO UPDATE").Set("overall = EXCLUDED.overall").Set("data = EXCLUDED.data").Set("created_at = EXCLUDED.created_at").
 		Exec(ctx)
 	if err != nil {

@@ -30,6 +30,25 @@ var _ web.Store = (*Store)(nil)
 type Store struct {
 	db       *bun.DB
 	postgres bool
+	// writes serialises this process's SQLite write transactions. SQLite takes one
+	// writer at a time anyway; queueing here, before a connection is taken from the
+	// pool, keeps waiting writers from holding every connection (and so starving the
+	// reads) while one commit waits for its fsync.
+	writes chan struct{}
+}
+
+// lockWrite waits for this process's turn to write (on SQLite) and returns the
+// function that ends it.
+func (s *Store) lockWrite(ctx context.Context) (func(), error) {
+	if s.postgres {
+		return func() {}, nil
+	}
+	select {
+	case s.writes <- struct{}{}:
+		return func() { <-s.writes }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database rather than a SQLite file.
@@ -69,16 +88,16 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "foreign_keys(1)")
-	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "synchronous(FULL)")
 	q.Set("_txlock", "immediate")
 	sqldb, err := sql.Open(sqliteshim.ShimName, "file:"+path+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	sqldb.SetMaxOpenConns(8)
-	sqldb.SetMaxIdleConns(8)
+	sqldb.SetMaxOpenConns(16)
+	sqldb.SetMaxIdleConns(16)
 	sqldb.SetConnMaxLifetime(0)
-	s := &Store{db: bun.NewDB(sqldb, sqlitedialect.New())}
+	s := &Store{db: bun.NewDB(sqldb, sqlitedialect.New()), writes: make(chan struct{}, 1)}
 	if err := s.ping(ctx); err != nil {
 		return nil, err
 	}

@@ -212,7 +212,12 @@ func (s *Store) FindUserByToken(ctx context.Context, hash string, now time.Time)
 		return nil, notFound(err, "token")
 	}
 	if tok.LastUsedAt == nil || ms(now)-*tok.LastUsedAt > 60_000 {
-		_, err := s.db.NewUpdate().Model((*tokenRow)(nil)).Set("last_used_at = ?", ms(now)).Where("id = ?", tok.ID).Exec(ctx)
+		unlock, err := s.lockWrite(ctx)
+		if err != nil {
+			return nil, err
+		}
+		_, err = s.db.NewUpdate().Model((*tokenRow)(nil)).Set("last_used_at = ?", ms(now)).Where("id = ?", tok.ID).Exec(ctx)
+		unlock()
 		if err != nil {
 			return nil, fmt.Errorf("note token use: %w", err)
 		}

@@ -89,12 +89,16 @@ func (s *Server) session(ctx context.Context, u *User, id string) (*PracticeSess
 }
 
 // ownSession is session for a change: only the trainee who practises may change it.
-func (s *Server) ownSession(ctx context.Context, u *User, id string) (*PracticeSession, error) {
-	sess, err := s.session(ctx, u, id)
+// It reads the session's row alone, not its conversation: a change reads that anyway.
+func (s *Server) ownSession(ctx context.Context, u *User, id string) (*SessionSummary, error) {
+	sess, err := s.store.FindSessionSummary(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	if sess.UserID != u.ID {
+		if !u.Role.SeesEveryone() {
+			return nil, scenarios.Errorf(scenarios.ENOTFOUND, "session not found")
+		}
 		return nil, scenarios.Errorf(scenarios.EFORBIDDEN, "only the trainee who practises this session can write in it")
 	}
 	return sess, nil

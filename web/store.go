@@ -148,6 +148,8 @@ type Store interface {
 	CreateSession(ctx context.Context, s *PracticeSession) error
 	// FindSessionByID returns a session with all its messages and events.
 	FindSessionByID(ctx context.Context, id string) (*PracticeSession, error)
+	// FindSessionSummary returns a session without its messages and events.
+	FindSessionSummary(ctx context.Context, id string) (*SessionSummary, error)
 	FindSessions(ctx context.Context, f SessionFilter) ([]SessionSummary, error)
 	// UpdateSession stores s's new state and appends its messages and events beyond
 	// the first oldMessages and oldEvents, if the stored version is still s.Version
