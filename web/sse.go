@@ -165,13 +165,20 @@ func afterParam(r *http.Request) (int, error) {
 	return n, nil
 }
 
-// chatStream is the chat page's event stream: each message as a rendered <li>.
-func (s *Server) chatStream(w http.ResponseWriter, r *http.Request) error {
+// streamed is the session a stream request names, if the user may see it, and the
+// message index the client has (?after=N).
+func (s *Server) streamed(r *http.Request) (*PracticeSession, int, error) {
 	sess, err := s.session(r.Context(), userFrom(r), chi.URLParam(r, "id"))
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
 	after, err := afterParam(r)
+	return sess, after, err
+}
+
+// chatStream is the chat page's event stream: each message as a rendered <li>.
+func (s *Server) chatStream(w http.ResponseWriter, r *http.Request) error {
+	sess, after, err := s.streamed(r)
 	if err != nil {
 		return err
 	}
@@ -216,11 +223,7 @@ type apiMessage struct {
 // message, "message" for every message, "outcome" at the end. API clients get no typing
 // delay.
 func (s *Server) apiEvents(w http.ResponseWriter, r *http.Request) error {
-	sess, err := s.session(r.Context(), userFrom(r), chi.URLParam(r, "id"))
-	if err != nil {
-		return err
-	}
-	after, err := afterParam(r)
+	sess, after, err := s.streamed(r)
 	if err != nil {
 		return err
 	}

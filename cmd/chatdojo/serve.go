@@ -37,15 +37,21 @@ func (e *env) dbFlag(fl *flag.FlagSet) *string {
 	return fl.String("db", "", "the database: a SQLite file `path` or a postgres:// URL (default: $DATABASE_URL, else ./chatdojo.db)")
 }
 
+// database is the database a command uses: --db, else DATABASE_URL, else
+// ./chatdojo.db.
+func (e *env) database(flagDB string) string {
+	if flagDB != "" {
+		return flagDB
+	}
+	if db := e.getenv("DATABASE_URL"); db != "" {
+		return db
+	}
+	return "chatdojo.db"
+}
+
 // openStore opens and migrates the database a command names.
 func (e *env) openStore(ctx context.Context, db string) (*store.Store, error) {
-	if db == "" {
-		db = e.getenv("DATABASE_URL")
-	}
-	if db == "" {
-		db = "chatdojo.db"
-	}
-	st, err := store.Open(ctx, db)
+	st, err := store.Open(ctx, e.database(db))
 	if err != nil {
 		return nil, err
 	}
@@ -152,7 +158,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	go practice.Run(runCtx, time.Second)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
-	log.Info("chatdojo listening", "url", url, "addr", ln.Addr().String(), "db", dbName(*db, e.getenv("DATABASE_URL")))
+	log.Info("chatdojo listening", "url", url, "addr", ln.Addr().String(), "db", dbName(e.database(*db)))
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
@@ -183,14 +189,7 @@ func displayAddr(a string) string {
 }
 
 // dbName is the database for the log, without a password.
-func dbName(flagDB, envDB string) string {
-	db := flagDB
-	if db == "" {
-		db = envDB
-	}
-	if db == "" {
-		return "chatdojo.db"
-	}
+func dbName(db string) string {
 	if store.IsPostgres(db) {
 		if at := strings.LastIndexByte(db, '@'); at >= 0 {
 			return "postgres://…" + db[at:]
@@ -217,14 +216,7 @@ func (e *env) migrate(ctx context.Context, args []string) error {
 		}
 		return reported(2)
 	}
-	dsn := *db
-	if dsn == "" {
-		dsn = e.getenv("DATABASE_URL")
-	}
-	if dsn == "" {
-		dsn = "chatdojo.db"
-	}
-	st, err := store.Open(ctx, dsn)
+	st, err := store.Open(ctx, e.database(*db))
 	if err != nil {
 		return err
 	}
