@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/jonreiter/govader"
@@ -12,6 +13,8 @@ import (
 	"chatdojo/grading"
 	"chatdojo/grading/moves"
 	"chatdojo/scenarios"
+	"chatdojo/scenarios/library"
+	"chatdojo/simulator"
 )
 
 // benchTurns are the (customer message, agent reply) pairs of the labelled set: the
@@ -63,6 +66,77 @@ func BenchmarkTurns(b *testing.B) {
 		b.ResetTimer()
 		for i := 0; i < b.N; i++ {
 			_ = sia.PolarityScores(trs[i%len(trs)].Messages[1].Text)
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "turns/s")
+	})
+}
+
+// libraryConversations are the library's reference conversations (every scenario with
+// its good and its poor script, as the simulator plays them): whole multi-turn
+// conversations, where each customer message is read once and each agent turn is
+// graded in the context of the conversation so far.
+func libraryConversations(tb testing.TB) ([]scenarios.Transcript, *grading.Grader) {
+	tb.Helper()
+	cat, err := library.Load()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var out []scenarios.Transcript
+	for _, sc := range cat.All() {
+		for _, kind := range []string{"good", "poor"} {
+			b, err := os.ReadFile("../scenarios/library/" + sc.ID + "." + kind + ".txt")
+			if err != nil {
+				tb.Fatal(err)
+			}
+			script, _ := simulator.ParseScript(sc.ID, strings.NewReader(string(b)))
+			res, err := simulator.Play(context.Background(), sc, simulator.Options{Seed: 1, Start: t0}, script)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			out = append(out, res.Session.Transcript())
+		}
+	}
+	g := grading.New(moves.New(), grading.Options{Lookup: func(id string) (*scenarios.Scenario, bool) {
+		sc, err := cat.FindScenarioByID(id)
+		return sc, err == nil
+	}})
+	return out, g
+}
+
+// BenchmarkConversations is BenchmarkTurns over whole conversations: the library's
+// reference conversations graded one after another, in agent turns per second, and
+// VADER over the agent messages of the same conversations. A turn here also weighs
+// what was said before it (up to the customer's last three messages and the first).
+func BenchmarkConversations(b *testing.B) {
+	trs, g := libraryConversations(b)
+	var agent []string
+	for _, tr := range trs {
+		for _, m := range tr.Messages {
+			if m.Role == scenarios.RoleAgent {
+				agent = append(agent, m.Text)
+			}
+		}
+	}
+	b.Run("grader", func(b *testing.B) {
+		ctx := context.Background()
+		turns := 0
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			gr, err := g.Grade(ctx, trs[i%len(trs)])
+			if err != nil {
+				b.Fatal(err)
+			}
+			turns += len(gr.Turns)
+		}
+		b.ReportMetric(float64(turns)/b.Elapsed().Seconds(), "turns/s")
+	})
+	b.Run("vader", func(b *testing.B) {
+		sia := govader.NewSentimentIntensityAnalyzer()
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			_ = sia.PolarityScores(agent[i%len(agent)])
 		}
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "turns/s")
 	})
