@@ -145,7 +145,6 @@ func (p *parser) check() {
 		} else if sc.Model.Name == "" {
 			p.errorf(p.modelLine, "model.name", "missing, expected the Ollama model name, like llama3.2:3b")
 		}
-		p.warnf(p.modeLine, "mode", "model-driven customers are not available yet, so this scenario plays as scripted")
 	default:
 		if sc.Model != nil {
 			p.warnf(p.modelLine, "model", "ignored in mode scripted, expected mode model or hybrid to use it")

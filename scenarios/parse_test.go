@@ -252,7 +252,6 @@ func TestParseDefaultsAndWarnings(t *testing.T) {
 		warnings = append(warnings, d.String())
 	}
 	want := []string{
-		"tiny.md:5: warning: mode: model-driven customers are not available yet, so this scenario plays as scripted",
 		`tiny.md:12: warning: issues[1].reveal: the customer never raises "b", expected a ## On resolved a section whose line brings it up`,
 		"tiny.md:22: warning: On other: missing, a built-in neutral line answers messages no section matches; expected a ## On other section in the persona's voice",
 	}

@@ -21,8 +21,8 @@ const (
 // Mode says who writes the customer's words.
 type Mode string
 
-// The modes. Model and hybrid scenarios play as scripted until model-driven customers
-// exist.
+// The modes. In model and hybrid scenarios a model writes the customer's words (see
+// simulator.ModelCustomer); with no model host they play scripted.
 const (
 	ModeScripted Mode = "scripted"
 	ModeModel    Mode = "model"

@@ -19,13 +19,16 @@ import (
 )
 
 const simulateUsage = `
-Usage: chatdojo simulate --scenario ID|FILE --agent FILE [--seed N] [--start TIME] [--json]
+Usage: chatdojo simulate --scenario ID|FILE --agent FILE [--seed N] [--start TIME] [--json] [--ollama URL] [--model NAME]
 
 Plays an agent script against a scenario, the customer answering at once. The agent
 file has one message a line, optionally prefixed by the delay before it, counted from
 the agent's previous message (the first from the opening): "+45s Hi, I'm Sam…"; no
 prefix means +20s. "-" reads the script from standard input. Without --json the
 conversation is printed with the customer's mood after each turn, then the outcome.
+A model or hybrid scenario has its customer's words written by a model through Ollama
+(--ollama, or CHATDOJO_OLLAMA / OLLAMA_HOST); every customer message says its source
+(script, model, or fallback when a model reply was refused or no model answered).
 `
 
 // defaultStart is when a simulated conversation starts unless --start says otherwise.
@@ -39,6 +42,7 @@ func (e *env) simulate(ctx context.Context, args []string) error {
 	seed := fl.Int64("seed", 1, "the seed that picks the customer's line variants")
 	startArg := fl.String("start", defaultStart.Format(time.RFC3339), "when the conversation starts (RFC 3339)")
 	asJSON := fl.Bool("json", false, "print the transcript and event log as one JSON object")
+	mf := e.addModelFlags(fl)
 	fl.Usage = func() { flagUsage(e.stderr, simulateUsage, fl) }
 	if err := fl.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -65,7 +69,11 @@ func (e *env) simulate(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := simulator.Play(ctx, sc, simulator.Options{Seed: *seed, Start: start}, script)
+	customer, err := e.customer(sc, mf, *seed)
+	if err != nil {
+		return err
+	}
+	res, err := simulator.Play(ctx, sc, simulator.Options{Seed: *seed, Start: start, Customer: customer}, script)
 	if err != nil {
 		return fmt.Errorf("simulate: %w", err)
 	}
