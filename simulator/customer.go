@@ -69,3 +69,32 @@ func (Scripted) Say(ctx context.Context, turn Turn) (Utterance, error) {
 	}
 	return Utterance{Text: turn.Scripted, Source: scenarios.SourceScript}, nil
 }
+
+// Recorded says the customer messages of a stored conversation again, in order, with
+// their sources, so that replaying a session's agent messages rebuilds it exactly even
+// when a model wrote the customer's words. Past the recording it says the scripted
+// line.
+type Recorded struct {
+	Messages []scenarios.Message
+	// Notes are the event-log notes and originals of the recorded messages, by index
+	// into Messages; optional.
+	Notes, Originals map[int]string
+	next int
+}
+
+// Say returns the next recorded customer message.
+func (r *Recorded) Say(ctx context.Context, turn Turn) (Utterance, error) {
+	if err := ctx.Err(); err != nil {
+		return Utterance{}, err
+	}
+	for r.next < len(r.Messages) && r.Messages[r.next].Role != scenarios.RoleCustomer {
+		r.next++
+	}
+	if r.next >= len(r.Messages) {
+		return Utterance{Text: turn.Scripted, Source: scenarios.SourceScript}, nil
+	}
+	i := r.next
+	m := r.Messages[i]
+	r.next++
+	return Utterance{Text: m.Text, Source: m.Source, Original: r.Originals[i], Note: r.Notes[i]}, nil
+}

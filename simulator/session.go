@@ -134,6 +134,16 @@ func New(ctx context.Context, sc *scenarios.Scenario, opts Options) (*Session, e
 	return s, nil
 }
 
+// SetCustomer changes who writes the customer's words from now on: a session rebuilt
+// from a stored conversation replays the stored words (see Recorded), then goes on with
+// the live customer.
+func (s *Session) SetCustomer(c Customer) {
+	if c == nil {
+		c = Scripted{}
+	}
+	s.customer = c
+}
+
 // Scenario returns the scenario being played.
 func (s *Session) Scenario() *scenarios.Scenario { return s.sc }
 

@@ -35,6 +35,8 @@ type app struct {
 	// Now is the app's clock; tests may move it (SetNow).
 	mu  sync.Mutex
 	now time.Time
+	// cfg is the practice service's configuration, to build a second one.
+	cfg web.PracticeConfig
 }
 
 var (
@@ -51,6 +53,13 @@ func sharedClassifier() *moves.Classifier {
 // newApp starts the app on a fresh SQLite file, or on a fresh PostgreSQL database
 // when pg is true (skipped without TEST_POSTGRES_DSN outside CI).
 func newApp(t *testing.T, pg bool) *app {
+	t.Helper()
+	return newAppWith(t, pg, nil)
+}
+
+// newAppWith is newApp with a change to the practice service's configuration (a model
+// customer, say).
+func newAppWith(t *testing.T, pg bool, customize func(*web.PracticeConfig)) *app {
 	t.Helper()
 	dsn := filepath.Join(t.TempDir(), "test.db")
 	if pg {
@@ -79,13 +88,18 @@ func newApp(t *testing.T, pg bool) *app {
 	}
 	a := &app{t: t, Store: st, now: time.Now().UTC()}
 	c := sharedClassifier()
-	p, err := web.NewPractice(ctx, web.PracticeConfig{
+	cfg := web.PracticeConfig{
 		Store: st, Catalog: cat, Sources: sources, Classifier: c, Now: a.Now,
 		Grader: grading.New(c, grading.Options{Lookup: func(id string) (*scenarios.Scenario, bool) {
 			sc, err := cat.FindScenarioByID(id)
 			return sc, err == nil
 		}}),
-	})
+	}
+	if customize != nil {
+		customize(&cfg)
+	}
+	a.cfg = cfg
+	p, err := web.NewPractice(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

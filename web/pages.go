@@ -46,7 +46,15 @@ func (s *Server) catalogPage(w http.ResponseWriter, r *http.Request) error {
 			m.Difficulty != "" && strconv.Itoa(sc.Difficulty) != m.Difficulty {
 			continue
 		}
-		m.Scenarios = append(m.Scenarios, card(sc))
+		c := card(sc)
+		if sc.Mode == scenarios.ModeModel || sc.Mode == scenarios.ModeHybrid {
+			if s.practice.ModelsReachable(r.Context()) {
+				c.ModelNote = "The customer's words are written by a language model (" + string(sc.Mode) + " mode)."
+			} else {
+				c.ModelNote = "No model server is reachable now: this customer plays its scripted lines."
+			}
+		}
+		m.Scenarios = append(m.Scenarios, c)
 	}
 	m.Traits, m.Channels = sortedKeys(traits), sortedKeys(channels)
 	return render(w, r, views.Catalog(m))

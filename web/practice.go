@@ -32,6 +32,13 @@ type Practice struct {
 	now     func() time.Time
 	log     *slog.Logger
 	broker  *broker
+	// customer makes the customer of a scenario; models says whether a model host
+	// answers (see PracticeConfig).
+	customer func(sc *scenarios.Scenario, seed int64) simulator.Customer
+	models   func(ctx context.Context) bool
+	modelsMu sync.Mutex
+	modelsAt time.Time
+	modelsOK bool
 
 	mu     sync.Mutex
 	live   map[string]*liveSession
@@ -58,6 +65,13 @@ type PracticeConfig struct {
 	Grader     *grading.Grader
 	Now        func() time.Time
 	Log        *slog.Logger
+	// Customer makes the customer of a scenario and seed; nil means scripted. serve
+	// gives model and hybrid scenarios a simulator.ModelCustomer when Ollama hosts are
+	// set.
+	Customer func(sc *scenarios.Scenario, seed int64) simulator.Customer
+	// Models reports whether a model host answers, for the catalogue; nil means no
+	// model host is configured.
+	Models func(ctx context.Context) bool
 }
 
 // NewPractice builds the practice service and saves the catalogue's scenario versions.
@@ -70,7 +84,7 @@ func NewPractice(ctx context.Context, cfg PracticeConfig) (*Practice, error) {
 	}
 	p := &Practice{
 		store: cfg.Store, catalog: cfg.Catalog, sources: cfg.Sources, cls: cfg.Classifier, grader: cfg.Grader,
-		now: cfg.Now, log: cfg.Log, broker: newBroker(),
+		now: cfg.Now, log: cfg.Log, broker: newBroker(), customer: cfg.Customer, models: cfg.Models,
 		live: map[string]*liveSession{}, parsed: map[string]*scenarios.Scenario{},
 	}
 	for _, sc := range cfg.Catalog.All() {
@@ -84,6 +98,29 @@ func NewPractice(ctx context.Context, cfg PracticeConfig) (*Practice, error) {
 		p.parsed[sc.Hash] = sc
 	}
 	return p, nil
+}
+
+// customerFor is the customer of a scenario: a model customer for model and hybrid
+// scenarios when one is configured, else scripted.
+func (p *Practice) customerFor(sc *scenarios.Scenario, seed int64) simulator.Customer {
+	if p.customer == nil {
+		return simulator.Scripted{}
+	}
+	return p.customer(sc, seed)
+}
+
+// ModelsReachable reports whether model-driven customers can be played now: a model
+// host is configured and answers. It asks at most every 15 seconds.
+func (p *Practice) ModelsReachable(ctx context.Context) bool {
+	if p.models == nil {
+		return false
+	}
+	p.modelsMu.Lock()
+	defer p.modelsMu.Unlock()
+	if now := p.now(); now.Sub(p.modelsAt) > 15*time.Second || now.Before(p.modelsAt) {
+		p.modelsOK, p.modelsAt = p.models(ctx), now
+	}
+	return p.modelsOK
 }
 
 // Catalog returns the scenarios trainees can start.
@@ -112,7 +149,7 @@ func (p *Practice) Start(ctx context.Context, user *User, scenarioID string, see
 	}
 	now := p.now().UTC().Truncate(time.Millisecond)
 	id := newID("s_")
-	sim, err := simulator.New(ctx, sc, simulator.Options{ID: id, Seed: seed, Start: now, Classifier: p.cls, User: user.ID})
+	sim, err := simulator.New(ctx, sc, simulator.Options{ID: id, Seed: seed, Start: now, Classifier: p.cls, User: user.ID, Customer: p.customerFor(sc, seed)})
 	if err != nil {
 		return nil, err
 	}
@@ -324,10 +361,19 @@ func (p *Practice) replay(ctx context.Context, sess *PracticeSession) (*simulato
 	if err != nil {
 		return nil, err
 	}
-	sim, err := simulator.New(ctx, sc, simulator.Options{ID: sess.ID, Seed: sess.Seed, Start: sess.StartedAt, Classifier: p.cls, User: sess.UserID})
+	// The stored customer messages are said again (a model would not write the same
+	// words twice); the live customer takes over after the replay.
+	rec := &simulator.Recorded{Messages: sess.Messages, Notes: map[int]string{}, Originals: map[int]string{}}
+	for _, ev := range sess.Events {
+		if ev.Type == scenarios.EventMessage && ev.Message != nil {
+			rec.Notes[*ev.Message], rec.Originals[*ev.Message] = ev.Note, ev.Original
+		}
+	}
+	sim, err := simulator.New(ctx, sc, simulator.Options{ID: sess.ID, Seed: sess.Seed, Start: sess.StartedAt, Classifier: p.cls, User: sess.UserID, Customer: rec})
 	if err != nil {
 		return nil, err
 	}
+	defer sim.SetCustomer(p.customerFor(sc, sess.Seed))
 	for _, m := range sess.Messages {
 		if m.Role != scenarios.RoleAgent {
 			continue

@@ -16,20 +16,24 @@ import (
 
 	"chatdojo/grading"
 	"chatdojo/grading/moves"
+	"chatdojo/ollama"
 	"chatdojo/scenarios"
 	"chatdojo/scenarios/library"
+	"chatdojo/simulator"
 	"chatdojo/store"
 	"chatdojo/web"
 )
 
 const serveUsage = `
-Usage: chatdojo serve [--addr HOST:PORT] [--db DB] [--base-url URL] [--admin-email E]
+Usage: chatdojo serve [--addr HOST:PORT] [--db DB] [--base-url URL] [--admin-email E] [--ollama URL,…] [--model NAME]
 
 Runs the web app and the JSON API. DB is a SQLite file (default ./chatdojo.db, created
 and migrated when missing) or a postgres:// URL; DATABASE_URL is read when --db is not
 given. Several instances may share one PostgreSQL database behind a load balancer. The
 first start creates an admin and prints a one-time sign-in link. SIGTERM or Ctrl-C
-shuts down gracefully.
+shuts down gracefully. With Ollama hosts (--ollama, CHATDOJO_OLLAMA or OLLAMA_HOST) a
+model writes the customer's words in model and hybrid scenarios; without, they play
+their scripted lines.
 `
 
 // dbFlag adds --db to a command's flags.
@@ -71,6 +75,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	adminEmail := fl.String("admin-email", "admin@localhost", "the `email` of the admin created on the first start")
 	typing := fl.Float64("typing", 1, "scale of the customer's typing delay on the chat page (0 turns it off)")
 	verbose := fl.Bool("v", false, "log every request")
+	mf := e.addModelFlags(fl)
 	fl.Usage = func() { flagUsage(e.stderr, serveUsage, fl) }
 	if err := fl.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -106,8 +111,31 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		sources[sc.ID] = src
 	}
 	cls := moves.New()
+	hosts, err := e.ollamaHosts(*mf.ollama)
+	if err != nil {
+		return err
+	}
+	var customer func(sc *scenarios.Scenario, seed int64) simulator.Customer
+	var models func(ctx context.Context) bool
+	if len(hosts) > 0 {
+		oc, err := ollama.New(ollama.Config{Hosts: hosts})
+		if err != nil {
+			return err
+		}
+		model := *mf.model
+		if model == "" {
+			model = e.getenv("CHATDOJO_MODEL")
+		}
+		customer = func(sc *scenarios.Scenario, seed int64) simulator.Customer {
+			return &simulator.ModelCustomer{Writer: oc, Model: model, Seed: seed}
+		}
+		models = oc.Reachable
+		log.Info("model-driven customers through Ollama", "hosts", strings.Join(hosts, ","), "reachable", oc.Reachable(ctx))
+	} else {
+		log.Info("no Ollama host set (--ollama, CHATDOJO_OLLAMA or OLLAMA_HOST): model and hybrid scenarios play scripted")
+	}
 	practice, err := web.NewPractice(ctx, web.PracticeConfig{
-		Store: st, Catalog: cat, Sources: sources, Classifier: cls, Log: log, Now: e.now,
+		Store: st, Catalog: cat, Sources: sources, Classifier: cls, Log: log, Now: e.now, Customer: customer, Models: models,
 		Grader: grading.New(cls, grading.Options{Lookup: func(id string) (*scenarios.Scenario, bool) {
 			sc, err := cat.FindScenarioByID(id)
 			return sc, err == nil

@@ -62,6 +62,8 @@ type ScenarioCard struct {
 	Traits                 []string
 	Issues                 int
 	Mode                   string
+	// ModelNote says how a model or hybrid scenario plays now ("" for scripted ones).
+	ModelNote string
 }
 
 // ChatPage is a practice session in progress (or ended).
