@@ -79,7 +79,7 @@ type Recorded struct {
 	// Notes are the event-log notes and originals of the recorded messages, by index
 	// into Messages; optional.
 	Notes, Originals map[int]string
-	next int
+	next             int
 }
 
 // Say returns the next recorded customer message.
