@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"chatdojo/grading"
 	"chatdojo/internal/ollamatest"
 	"chatdojo/ollama"
 	"chatdojo/scenarios"
@@ -186,5 +187,43 @@ func TestParseHosts(t *testing.T) {
 	}
 	if _, err := ollama.ParseHosts("ftp://x"); err == nil {
 		t.Error("ftp://x accepted as an Ollama host")
+	}
+}
+
+// TestJudge asks the generated model to rate a turn through the JSON schema: the
+// answer parses and every rating is in range (the grammar holds even for a model whose
+// words are noise).
+func TestJudge(t *testing.T) {
+	srv, model := server(t)
+	c, err := ollama.New(ollama.Config{Hosts: []string{srv.URL}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := ollama.NewJudge(c, model)
+	if j.Name() != "ollama:"+model {
+		t.Errorf("Name() = %q", j.Name())
+	}
+	for i, reply := range []string{"I'm so sorry, that sounds really stressful. Let me fix it now.", "Calm down, it's policy."} {
+		jm, err := j.JudgeTurn(context.Background(), grading.TurnContext{Customer: "I was charged twice!", Agent: reply, CustomerMood: 20})
+		if err != nil {
+			t.Fatalf("turn %d: %v", i, err)
+		}
+		m := jm.Mechanisms
+		for _, v := range []int{m.EmotionalReaction, m.Interpretation, m.Exploration} {
+			if v < 0 || v > 2 {
+				t.Errorf("turn %d: a mechanism level %d is out of 0..2", i, v)
+			}
+		}
+		if jm.DeEscalation == nil || *jm.DeEscalation < 0 || *jm.DeEscalation > 100 {
+			t.Errorf("turn %d: de-escalation %v out of 0..100", i, jm.DeEscalation)
+		}
+		if len(jm.Reason) > 200 {
+			t.Errorf("turn %d: a reason of %d characters, the schema allows 200", i, len(jm.Reason))
+		}
+	}
+	// No host: an error the grader turns into a rules fallback, not a hang.
+	dead, _ := ollama.New(ollama.Config{Hosts: []string{"http://127.0.0.1:1"}, Timeout: 2 * time.Second})
+	if _, err := ollama.NewJudge(dead, model).JudgeTurn(context.Background(), grading.TurnContext{Agent: "Hi"}); err == nil {
+		t.Error("a judge with no reachable host returned no error")
 	}
 }

@@ -41,7 +41,8 @@ func (e *env) grade(ctx context.Context, args []string) error {
 	fl := flag.NewFlagSet("grade", flag.ContinueOnError)
 	fl.SetOutput(e.stderr)
 	strict := fl.Bool("strict", false, "stop at the first malformed line")
-	judge := fl.String("judge", "rules", "who judges each turn: rules (ollama:MODEL comes with model-driven customers)")
+	judge := fl.String("judge", "rules", "who judges each turn's empathy and de-escalation: `rules`, or ollama:MODEL (a model through Ollama; the rules take over any turn it cannot judge)")
+	ollamaFlag := fl.String("ollama", "", "the Ollama `URL`s for --judge ollama:MODEL, comma-separated (default: $CHATDOJO_OLLAMA, else $OLLAMA_HOST)")
 	format := fl.String("format", "jsonl", "output: jsonl (one graded result a line) or table (a readable summary)")
 	fl.Usage = func() { flagUsage(e.stderr, gradeUsage, fl) }
 	if err := fl.Parse(flagsFirst(fl, args)); err != nil {
@@ -53,11 +54,17 @@ func (e *env) grade(ctx context.Context, args []string) error {
 	if fl.NArg() > 1 {
 		return usageErrorf("grade reads one file, got %d", fl.NArg())
 	}
+	var modelJudge grading.Judge
 	if *judge != "rules" {
-		if strings.HasPrefix(*judge, "ollama:") {
-			return usageErrorf("--judge %s: the Ollama judge is not built yet; the rule judge (--judge rules) is", *judge)
+		model, ok := strings.CutPrefix(*judge, "ollama:")
+		if !ok || model == "" {
+			return usageErrorf("--judge %q is not a judge, expected rules or ollama:MODEL", *judge)
 		}
-		return usageErrorf("--judge %q is not a judge, expected rules or ollama:MODEL", *judge)
+		j, err := e.ollamaJudge(ctx, *ollamaFlag, model)
+		if err != nil {
+			return err
+		}
+		modelJudge = j
 	}
 	if *format != "jsonl" && *format != "table" {
 		return usageErrorf("--format %q is not a format, expected jsonl or table", *format)
@@ -75,7 +82,7 @@ func (e *env) grade(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("load the built-in library: %w", err)
 	}
-	g := grading.New(moves.New(), grading.Options{Lookup: func(id string) (*scenarios.Scenario, bool) {
+	g := grading.New(moves.New(), grading.Options{Judge: modelJudge, Lookup: func(id string) (*scenarios.Scenario, bool) {
 		sc, err := cat.FindScenarioByID(id)
 		return sc, err == nil
 	}})

@@ -123,9 +123,14 @@ func TestGradeEmptyAndUnreadable(t *testing.T) {
 	if code != 2 || !strings.Contains(errOut, "read /no/such/file.jsonl") {
 		t.Errorf("missing file: exit %d, %q", code, errOut)
 	}
+	// Without an Ollama host the rule judge grades alone, and says so.
 	_, errOut, code = runCmd(t, "", "grade", "--judge", "ollama:llama3.2")
-	if code != 2 || !strings.Contains(errOut, "not built yet") {
-		t.Errorf("--judge ollama: exit %d, %q", code, errOut)
+	if code != 0 || !strings.Contains(errOut, "grading with the rule judge alone") {
+		t.Errorf("--judge ollama without a host: exit %d, %q", code, errOut)
+	}
+	_, errOut, code = runCmd(t, "", "grade", "--judge", "gpt")
+	if code != 2 || !strings.Contains(errOut, "not a judge") {
+		t.Errorf("--judge gpt: exit %d, %q", code, errOut)
 	}
 }
 

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
+	"strings"
 
+	"chatdojo/grading"
 	"chatdojo/ollama"
 	"chatdojo/scenarios"
 	"chatdojo/simulator"
@@ -66,4 +69,26 @@ func (e *env) customer(sc *scenarios.Scenario, mf modelFlags, seed int64) (simul
 		model = e.getenv("CHATDOJO_MODEL")
 	}
 	return &simulator.ModelCustomer{Writer: c, Model: model, Seed: seed}, nil
+}
+
+// ollamaJudge returns the model judge for --judge ollama:MODEL, or nil with a warning
+// when no Ollama host is set or answers: the rule judge then grades alone.
+func (e *env) ollamaJudge(ctx context.Context, flagValue, model string) (grading.Judge, error) {
+	hosts, err := e.ollamaHosts(flagValue)
+	if err != nil {
+		return nil, err
+	}
+	if len(hosts) == 0 {
+		fmt.Fprintf(e.stderr, "warning: --judge ollama:%s but no Ollama host is set (--ollama, CHATDOJO_OLLAMA or OLLAMA_HOST): grading with the rule judge alone\n", model)
+		return nil, nil
+	}
+	c, err := ollama.New(ollama.Config{Hosts: hosts})
+	if err != nil {
+		return nil, err
+	}
+	if !c.Reachable(ctx) {
+		fmt.Fprintf(e.stderr, "warning: no Ollama host answers (%s): grading with the rule judge alone\n", strings.Join(hosts, ", "))
+		return nil, nil
+	}
+	return ollama.NewJudge(c, model), nil
 }

@@ -53,3 +53,45 @@ func TestSimulateModelScenarioWithoutOllama(t *testing.T) {
 		t.Error("a message says it came from a model without one")
 	}
 }
+
+// TestGradeWithOllamaJudge grades a conversation with --judge ollama:MODEL against the
+// real server and the generated model: the judge field names the model, and every
+// turn still has its mechanisms and feedback.
+func TestGradeWithOllamaJudge(t *testing.T) {
+	srv := ollamatest.Start(t)
+	model := srv.CreateTinyModel(t, "chatdojo-tiny")
+	sim, errOut, code := runCmd(t, "", "simulate", "--scenario", "double-charge", "--agent", "../../scenarios/library/double-charge.good.txt", "--json")
+	if code != 0 {
+		t.Fatalf("simulate: exit %d: %s", code, errOut)
+	}
+	out, errOut, code := runCmd(t, sim+"\n", "grade", "--judge", "ollama:"+model, "--ollama", srv.URL, "-")
+	if code != 0 {
+		t.Fatalf("grade: exit %d: %s", code, errOut)
+	}
+	var g struct {
+		Judge string
+		Turns []struct {
+			Empathy  map[string]int
+			Feedback string
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &g); err != nil {
+		t.Fatal(err)
+	}
+	if g.Judge != "ollama:"+model {
+		t.Errorf("judge %q, want ollama:%s", g.Judge, model)
+	}
+	if len(g.Turns) != 5 {
+		t.Fatalf("%d turns, want 5", len(g.Turns))
+	}
+	for i, turn := range g.Turns {
+		for _, k := range []string{"emotional_reaction", "interpretation", "exploration"} {
+			if v, ok := turn.Empathy[k]; !ok || v < 0 || v > 2 {
+				t.Errorf("turn %d: %s = %d (present %v), want 0..2", i, k, v, ok)
+			}
+		}
+		if turn.Feedback == "" {
+			t.Errorf("turn %d has no feedback", i)
+		}
+	}
+}
