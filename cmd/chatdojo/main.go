@@ -94,6 +94,7 @@ Commands:
   migrate    create or update the database
   user add   create a user and print a one-time sign-in link
   token create  make an API token for a user
+  doctor     check the database, the Ollama hosts and the models, and say how to fix what is missing
 
 Run "chatdojo <command> --help" for a command's flags.
 `
@@ -145,7 +146,7 @@ func (e *env) run(ctx context.Context, args []string) error {
 	case "token":
 		return e.token(ctx, rest)
 	case "doctor":
-		return usageErrorf("doctor is not built yet (it comes with the Ollama work)")
+		return e.doctor(ctx, rest)
 	}
 	fmt.Fprint(e.stderr, usage)
 	return usageErrorf("unknown command %q", cmd)

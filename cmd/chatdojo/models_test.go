@@ -95,3 +95,24 @@ func TestGradeWithOllamaJudge(t *testing.T) {
 		}
 	}
 }
+
+// TestDoctor checks a database and a real Ollama server: the generated model is there
+// when the scenarios are told to use it; a missing model and an unreachable host are
+// each reported with their fix.
+func TestDoctor(t *testing.T) {
+	srv := ollamatest.Start(t)
+	model := srv.CreateTinyModel(t, "chatdojo-tiny")
+	db := t.TempDir() + "/d.db"
+	out, errOut, code := runCmd(t, "", "doctor", "--db", db, "--ollama", srv.URL, "--model", model)
+	if code != 0 || !strings.Contains(out, "everything chatdojo needs is in place") || !strings.Contains(out, "ok       database") {
+		t.Errorf("all in place: exit %d, out:\n%s%s", code, out, errOut)
+	}
+	out, _, code = runCmd(t, "", "doctor", "--db", db, "--ollama", srv.URL+",http://127.0.0.1:1", "--model", "no-such-model:7b")
+	if code != 1 || !strings.Contains(out, "ollama pull no-such-model:7b") || !strings.Contains(out, "127.0.0.1:1 does not answer") {
+		t.Errorf("missing model and host: exit %d, out:\n%s", code, out)
+	}
+	out, _, code = runCmd(t, "", "doctor", "--db", db)
+	if code != 1 || !strings.Contains(out, "no Ollama host is set") {
+		t.Errorf("no host: exit %d, out:\n%s", code, out)
+	}
+}
