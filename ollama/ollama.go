@@ -199,11 +199,18 @@ func (c *Client) Write(ctx context.Context, req simulator.WriteRequest) (string,
 		// leaves a reply of one to three sentences room and keeps it under the limit.
 		opts["num_predict"] = max(req.MaxChars/6, 16)
 	}
+	return c.chat(ctx, &api.ChatRequest{Model: req.Model, Messages: msgs, Options: opts})
+}
+
+// chat sends one chat request, without streaming, to the hosts in turn and returns the
+// reply.
+func (c *Client) chat(ctx context.Context, req *api.ChatRequest) (string, error) {
 	stream := false
+	req.Stream = &stream
 	var reply strings.Builder
 	err := c.do(ctx, func(ctx context.Context, h *host) error {
 		reply.Reset()
-		err := h.c.Chat(ctx, &api.ChatRequest{Model: req.Model, Messages: msgs, Stream: &stream, Options: opts}, func(r api.ChatResponse) error {
+		err := h.c.Chat(ctx, req, func(r api.ChatResponse) error {
 			reply.WriteString(r.Message.Content)
 			return nil
 		})
