@@ -62,23 +62,11 @@ func (j *Judge) JudgeTurn(ctx context.Context, turn grading.TurnContext) (gradin
 		fmt.Fprintf(&b, "Customer: %s\n", turn.Customer)
 	}
 	fmt.Fprintf(&b, "Agent: %s\n", turn.Agent)
-	stream := false
-	var reply strings.Builder
-	err := j.c.do(ctx, func(ctx context.Context, h *host) error {
-		reply.Reset()
-		err := h.c.Chat(ctx, &api.ChatRequest{
-			Model:    j.model,
-			Messages: []api.Message{{Role: "system", Content: judgeSystem}, {Role: "user", Content: b.String()}},
-			Stream:   &stream, Format: judgeSchema,
-			Options: map[string]any{"temperature": 0, "seed": 1, "num_predict": 160},
-		}, func(r api.ChatResponse) error {
-			reply.WriteString(r.Message.Content)
-			return nil
-		})
-		if err == nil && ctx.Err() != nil {
-			return ctx.Err()
-		}
-		return err
+	reply, err := j.c.chat(ctx, &api.ChatRequest{
+		Model:    j.model,
+		Messages: []api.Message{{Role: "system", Content: judgeSystem}, {Role: "user", Content: b.String()}},
+		Format:   judgeSchema,
+		Options:  map[string]any{"temperature": 0, "seed": 1, "num_predict": 160},
 	})
 	if err != nil {
 		return grading.Judgement{}, scenarios.Errorf(scenarios.EINTERNAL, "judge %s: %v", j.Name(), err)
@@ -90,7 +78,7 @@ func (j *Judge) JudgeTurn(ctx context.Context, turn grading.TurnContext) (gradin
 		DeEscalation      *int   `json:"de_escalation"`
 		Reason            string `json:"reason"`
 	}
-	if err := json.Unmarshal([]byte(reply.String()), &v); err != nil {
+	if err := json.Unmarshal([]byte(reply), &v); err != nil {
 		return grading.Judgement{}, scenarios.Errorf(scenarios.EINVALID, "judge %s: the answer is not the JSON asked for: %v", j.Name(), err)
 	}
 	for _, x := range []struct {
@@ -98,7 +86,7 @@ func (j *Judge) JudgeTurn(ctx context.Context, turn grading.TurnContext) (gradin
 		max int
 	}{{v.EmotionalReaction, 2}, {v.Interpretation, 2}, {v.Exploration, 2}, {v.DeEscalation, 100}} {
 		if x.p == nil || *x.p < 0 || *x.p > x.max {
-			return grading.Judgement{}, scenarios.Errorf(scenarios.EINVALID, "judge %s: a rating is missing or out of range in %q", j.Name(), reply.String())
+			return grading.Judgement{}, scenarios.Errorf(scenarios.EINVALID, "judge %s: a rating is missing or out of range in %q", j.Name(), reply)
 		}
 	}
 	return grading.Judgement{
