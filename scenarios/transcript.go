@@ -142,6 +142,9 @@ type Event struct {
 	// replaced; both only on customer message events.
 	Original string `json:"original,omitempty"`
 	Note     string `json:"note,omitempty"`
+	// Model is the model asked for a customer message and its parameters
+	// ("llama3.2:3b temperature=0.7 seed=12"), so that a session can be replayed.
+	Model string `json:"model,omitempty"`
 }
 
 // Transcript is a conversation with its event log: what a simulator session produces

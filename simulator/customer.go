@@ -50,6 +50,8 @@ type Utterance struct {
 	Original string
 	// Note says why a model reply was replaced, for trainers.
 	Note string
+	// Model is the model asked and its parameters, when one was.
+	Model string
 }
 
 // Customer writes the customer's messages. The scripted customer says the engine's line;
@@ -78,8 +80,8 @@ type Recorded struct {
 	Messages []scenarios.Message
 	// Notes are the event-log notes and originals of the recorded messages, by index
 	// into Messages; optional.
-	Notes, Originals map[int]string
-	next             int
+	Notes, Originals, Models map[int]string
+	next                     int
 }
 
 // Say returns the next recorded customer message.
@@ -96,5 +98,5 @@ func (r *Recorded) Say(ctx context.Context, turn Turn) (Utterance, error) {
 	i := r.next
 	m := r.Messages[i]
 	r.next++
-	return Utterance{Text: m.Text, Source: m.Source, Original: r.Originals[i], Note: r.Notes[i]}, nil
+	return Utterance{Text: m.Text, Source: m.Source, Original: r.Originals[i], Note: r.Notes[i], Model: r.Models[i]}, nil
 }

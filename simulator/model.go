@@ -72,15 +72,31 @@ func (c *ModelCustomer) Say(ctx context.Context, turn Turn) (Utterance, error) {
 			if ctx.Err() != nil {
 				return Utterance{}, ctx.Err()
 			}
-			return fallback(turn, "model unavailable: "+err.Error()), nil
+			u := fallback(turn, "model unavailable: "+err.Error())
+			u.Model = describe(req)
+			return u, nil
 		}
 		text, rej := CheckReply(turn, reply, limit)
 		if rej == nil {
-			return Utterance{Text: text, Source: scenarios.SourceModel, Original: turn.Scripted}, nil
+			return Utterance{Text: text, Source: scenarios.SourceModel, Original: turn.Scripted, Model: describe(req)}, nil
 		}
 		reasons = append(reasons, rej.Reason)
 	}
-	return fallback(turn, "model reply rejected twice: "+strings.Join(reasons, "; ")), nil
+	u := fallback(turn, "model reply rejected twice: "+strings.Join(reasons, "; "))
+	u.Model = describe(req)
+	return u, nil
+}
+
+// describe is a request's model and parameters, for the event log.
+func describe(req WriteRequest) string {
+	s := fmt.Sprintf("%s seed=%d", req.Model, req.Seed)
+	if req.Temperature != nil {
+		s += fmt.Sprintf(" temperature=%g", *req.Temperature)
+	}
+	if req.TopP != nil {
+		s += fmt.Sprintf(" top_p=%g", *req.TopP)
+	}
+	return s
 }
 
 func fallback(turn Turn, note string) Utterance {

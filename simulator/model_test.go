@@ -95,6 +95,11 @@ func TestModelCustomerGuardRails(t *testing.T) {
 		if _, orig := noteOf(tr, 0); orig == "" {
 			t.Error("the scripted line is not kept in the event log beside the model's words")
 		}
+		for _, ev := range tr.Events {
+			if ev.Type == scenarios.EventMessage && ev.Message != nil && *ev.Message == 0 && !strings.HasPrefix(ev.Model, "test-model seed=") {
+				t.Errorf("the event log records the model as %q, want the model name and its seed", ev.Model)
+			}
+		}
 	})
 	t.Run("a role-swapped reply is retried, then replaced by the scripted line", func(t *testing.T) {
 		w := &fakeWriter{replies: []string{"Agent: How can I help you today?", "I'd be happy to help you with your billing question!"}}

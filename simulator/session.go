@@ -471,6 +471,9 @@ func (s *Session) say(ctx context.Context, at time.Time, turn Turn) error {
 	}
 	mood := s.mood
 	s.message(at, scenarios.Message{Role: scenarios.RoleCustomer, Text: u.Text, At: scenarios.At(at), Source: u.Source, Mood: &mood}, u.Original, u.Note)
+	if u.Model != "" {
+		s.tr.Events[len(s.tr.Events)-1].Model = u.Model
+	}
 	return nil
 }
 

@@ -363,10 +363,10 @@ func (p *Practice) replay(ctx context.Context, sess *PracticeSession) (*simulato
 	}
 	// The stored customer messages are said again (a model would not write the same
 	// words twice); the live customer takes over after the replay.
-	rec := &simulator.Recorded{Messages: sess.Messages, Notes: map[int]string{}, Originals: map[int]string{}}
+	rec := &simulator.Recorded{Messages: sess.Messages, Notes: map[int]string{}, Originals: map[int]string{}, Models: map[int]string{}}
 	for _, ev := range sess.Events {
 		if ev.Type == scenarios.EventMessage && ev.Message != nil {
-			rec.Notes[*ev.Message], rec.Originals[*ev.Message] = ev.Note, ev.Original
+			rec.Notes[*ev.Message], rec.Originals[*ev.Message], rec.Models[*ev.Message] = ev.Note, ev.Original, ev.Model
 		}
 	}
 	sim, err := simulator.New(ctx, sc, simulator.Options{ID: sess.ID, Seed: sess.Seed, Start: sess.StartedAt, Classifier: p.cls, User: sess.UserID, Customer: rec})
