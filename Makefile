@@ -3,7 +3,7 @@ GO       ?= go
 FUZZTIME ?= 30s
 BENCHTIME ?= 1s
 
-.PHONY: run practice test lint generate bench fuzz build eval loadtest
+.PHONY: run practice test lint generate bench fuzz build eval loadtest test-ollama
 
 ADDR ?= 127.0.0.1:8080
 DB   ?= chatdojo.db
@@ -68,3 +68,13 @@ loadtest:
 	$(GO) build -o bin/chatdojo ./cmd/chatdojo
 	$(GO) build -o bin/loadtest ./cmd/loadtest
 	SESSIONS=$(SESSIONS) DURATION=$(DURATION) LOADTEST_PORT=$(LOADTEST_PORT) scripts/loadtest
+
+MODEL ?= llama3.2:3b
+
+## test-ollama: the model tests against your own Ollama server ($$OLLAMA_HOST, default
+## http://127.0.0.1:11434) and a real model (MODEL=llama3.2:3b), to check quality where
+## weights exist; make test runs them with a generated tiny model
+test-ollama:
+	@host=$${OLLAMA_HOST:-http://127.0.0.1:11434}; case $$host in http*) ;; *) host=http://$$host;; esac; \
+	TEST_OLLAMA_HOST=$$host TEST_OLLAMA_MODEL=$(MODEL) $(GO) test -count=1 -v \
+		-run 'Model|Judge|Ollama|HostDown|NoHost' ./ollama ./web ./cmd/chatdojo ./e2e

@@ -244,6 +244,10 @@ func tail(path string, n int) string {
 // loads it on first use.
 func (s *Server) CreateTinyModel(tb testing.TB, name string) string {
 	tb.Helper()
+	// make test-ollama MODEL=… runs the same tests on a real model.
+	if m := os.Getenv("TEST_OLLAMA_MODEL"); m != "" {
+		return m
+	}
 	dir := tb.TempDir()
 	gguf := filepath.Join(dir, "tiny.gguf")
 	if err := WriteTinyGGUF(gguf, 1); err != nil {
