@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"chatdojo/internal/ollamatest"
 	"chatdojo/ollama"
@@ -89,5 +90,70 @@ func TestModelScenarioThroughAPIAndPages(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// slowWriter is a model that takes its time to write a fixed reply.
+type slowWriter struct{ delay time.Duration }
+
+func (w slowWriter) Write(ctx context.Context, req simulator.WriteRequest) (string, error) {
+	select {
+	case <-time.After(w.delay):
+		return "Right. And what happens now?", nil
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+}
+
+// TestTypingWhileModelWrites opens a session's event stream and posts a message while
+// a slow model writes the answer: the stream says the customer is typing before the
+// answer is stored, and a request the trainee abandons cancels the model's work.
+func TestTypingWhileModelWrites(t *testing.T) {
+	a := newAppWith(t, false, func(cfg *web.PracticeConfig) {
+		cfg.Customer = func(sc *scenarios.Scenario, seed int64) simulator.Customer {
+			return &simulator.ModelCustomer{Writer: slowWriter{delay: 600 * time.Millisecond}, Seed: seed}
+		}
+	})
+	_, tok := a.user("ty@example.com", web.RoleTrainee)
+	api := a.api(tok)
+	s := api.start("warranty-claim", 1) // a model scenario: the opening is slow too
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	events := openEvents(t, ctx, a, tok, s.ID, "?after=0")
+	posted := make(chan struct{})
+	go func() {
+		api.say(s.ID, "Good morning, I'm sorry about the hinge. When did you buy it?")
+		close(posted)
+	}()
+	sawTyping := false
+	for ev := range events {
+		if ev.Name == "typing" {
+			select {
+			case <-posted:
+			default:
+				sawTyping = true // while the model was still writing
+			}
+		}
+		if ev.Name == "message" && strings.Contains(ev.Data, `"role":"customer"`) {
+			break
+		}
+	}
+	if !sawTyping {
+		t.Error("no typing event while the model wrote the answer")
+	}
+	<-posted
+	// A request given up half-way cancels the model: nothing is stored.
+	before := len(api.session(s.ID).Messages)
+	rctx, rcancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer rcancel()
+	if _, _, err := a.Practice.Reply(rctx, s.ID, "Are you still there?"); err == nil {
+		t.Error("a reply whose request was cancelled while the model wrote succeeded")
+	}
+	if after := len(api.session(s.ID).Messages); after != before {
+		t.Errorf("%d messages stored by a cancelled reply", after-before)
+	}
+	// And the session goes on afterwards.
+	if r := api.say(s.ID, "Are you still there?"); len(r.Messages) == 0 {
+		t.Error("no answer after a cancelled reply")
 	}
 }

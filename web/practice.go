@@ -168,6 +168,11 @@ func (p *Practice) Start(ctx context.Context, user *User, scenarioID string, see
 // Reply plays an agent message in a session and returns the customer messages it
 // produced; ECONFLICT when the session has ended.
 func (p *Practice) Reply(ctx context.Context, id, text string) ([]scenarios.Message, *PracticeSession, error) {
+	if p.customer != nil {
+		// A model may take a while: the customer is typing meanwhile.
+		p.broker.setTyping(id, true)
+		defer p.broker.setTyping(id, false)
+	}
 	var out []scenarios.Message
 	sess, err := p.change(ctx, id, func(sim *simulator.Session, now time.Time) (string, error) {
 		msgs, err := sim.Reply(ctx, now, text)
@@ -472,18 +477,42 @@ func (p *Practice) Grade(ctx context.Context, sess *PracticeSession) (*grading.G
 }
 
 // Subscribe returns a channel that receives a value whenever this instance changes
-// session id, and a function to stop.
+// session id (or its customer starts or stops typing), and a function to stop.
 func (p *Practice) Subscribe(id string) (<-chan struct{}, func()) {
 	return p.broker.subscribe(id)
 }
 
-// broker tells this instance's listeners that a session changed.
-type broker struct {
-	mu   sync.Mutex
-	subs map[string]map[chan struct{}]bool
+// Typing reports whether a model is writing the customer's next message in session id
+// on this instance.
+func (p *Practice) Typing(id string) bool {
+	p.broker.mu.Lock()
+	defer p.broker.mu.Unlock()
+	return p.broker.typing[id] > 0
 }
 
-func newBroker() *broker { return &broker{subs: map[string]map[chan struct{}]bool{}} }
+// broker tells this instance's listeners that a session changed, or that its customer
+// is typing.
+type broker struct {
+	mu     sync.Mutex
+	subs   map[string]map[chan struct{}]bool
+	typing map[string]int
+}
+
+func newBroker() *broker {
+	return &broker{subs: map[string]map[chan struct{}]bool{}, typing: map[string]int{}}
+}
+
+// setTyping counts a reply being written (on) or done (off) and wakes the listeners.
+func (b *broker) setTyping(id string, on bool) {
+	b.mu.Lock()
+	if on {
+		b.typing[id]++
+	} else if b.typing[id]--; b.typing[id] <= 0 {
+		delete(b.typing, id)
+	}
+	b.mu.Unlock()
+	b.publish(id)
+}
 
 func (b *broker) subscribe(id string) (<-chan struct{}, func()) {
 	ch := make(chan struct{}, 1)

@@ -76,8 +76,15 @@ func (s *Server) stream(ctx context.Context, id string, after int, sink streamSi
 	defer poll.Stop()
 	keepAlive := time.NewTicker(15 * time.Second)
 	defer keepAlive.Stop()
-	last, version := after, -1
+	last, version, typing := after, -1, false
 	for {
+		if t := s.practice.Typing(id); t != typing && sink.typing != nil {
+			// A model is writing the customer's answer.
+			if err := sink.typing(t); err != nil {
+				return err
+			}
+			typing = t
+		}
 		v, err := s.store.SessionVersion(ctx, id)
 		if err != nil {
 			return err
