@@ -53,10 +53,13 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzClassify$$' -fuzztime $(FUZZTIME) ./grading/moves
 
 ## eval: the moves classifier on its tuning and held-out sets; the grader's mechanism
-## F1s and pair accuracy on its labelled set
+## F1s and pair accuracy on its labelled set; with EVAL_MODEL, the model judge's Cohen's
+## kappa against the labels and the rules
 eval:
 	$(GO) test -count=1 -v -run '^Test(LabelledSet|HeldoutSet)$$' ./grading/moves
 	$(GO) test -count=1 -v -run '^TestEval$$' ./grading
+	@if [ -n "$(EVAL_MODEL)" ]; then EVAL_MODEL=$(EVAL_MODEL) $(GO) test -count=1 -v -timeout 2h -run '^TestJudgeEval$$' ./ollama; \
+	else echo "(the model judge's agreement: make eval EVAL_MODEL=llama3.2:3b, with OLLAMA_HOST set)"; fi
 
 ## loadtest: $(SESSIONS) concurrent API sessions (a message every 3 s each, for $(DURATION))
 ## against chatdojo on a throwaway SQLite database on this machine; prints reply latency,
