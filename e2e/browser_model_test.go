@@ -15,11 +15,17 @@ import (
 	"chatdojo/scenarios"
 )
 
-// TestBrowserModelScenario plays a model-driven library scenario in headless Chromium
-// against a server whose customers are written by a real Ollama server with the
-// generated model: the catalogue says a model writes the customer, the customer's
+// TestBrowserModelScenario plays a model and a hybrid library scenario in headless
+// Chromium against a server whose customers are written by a real Ollama server with
+// the generated model: the catalogue says a model writes the customer, the customer's
 // answers arrive, and the debrief grades the session.
 func TestBrowserModelScenario(t *testing.T) {
+	for _, id := range []string{"warranty-claim", "router-setup"} {
+		t.Run(id, func(t *testing.T) { browserModelScenario(t, id) })
+	}
+}
+
+func browserModelScenario(t *testing.T, id string) {
 	chromium := testenv.Chromium(t)
 	ol := ollamatest.Start(t)
 	model := ol.CreateTinyModel(t, "chatdojo-tiny")
@@ -30,14 +36,14 @@ func TestBrowserModelScenario(t *testing.T) {
 	b.clickToLoad(`[data-testid=signin-continue]`)
 	b.wantPath("/account/password")
 	b.navigate(srv.URL + "/")
-	if got := b.text(`[data-testid=model-note-warranty-claim]`); !strings.Contains(got, "language model") {
-		t.Fatalf("the catalogue's note on warranty-claim is %q, want it to say a language model writes it", got)
+	if got := b.text(`[data-testid=model-note-` + id + `]`); !strings.Contains(got, "language model") {
+		t.Fatalf("the catalogue's note on %s is %q, want it to say a language model writes it", id, got)
 	}
-	b.clickToLoad(`[data-testid=start-warranty-claim]`)
+	b.clickToLoad(`[data-testid=start-` + id + `]`)
 	b.waitJS("the customer's opening message", `document.querySelectorAll('[data-testid=msg-customer]').length === 1`)
 	lines := []string{
-		"Good morning Eleanor, I'm sorry to hear about the hinge. That sounds really frustrating when you need it for work.",
-		"Could you tell me when you bought it and whether the crack has got worse?",
+		"Good morning, I'm sorry to hear about this. That sounds really frustrating.",
+		"Could you tell me a little more about what happened?",
 	}
 	for i, line := range lines {
 		customers := b.count(`[data-testid=msg-customer]`)
@@ -49,7 +55,7 @@ func TestBrowserModelScenario(t *testing.T) {
 				(!form || (!form.classList.contains('htmx-request') && form.querySelector('textarea').value === ''));
 		})()`)
 	}
-	id := strings.TrimPrefix(b.location().Path, "/sessions/")
+	sessID := strings.TrimPrefix(b.location().Path, "/sessions/")
 	b.do("end the session", chromedp.Click(chromedp.CSS(`[data-testid=end-session]`)))
 	b.waitJS("the debrief", `!!document.querySelector('[data-testid=score-overall]')`)
 	if n := b.count(`[data-testid=annotation]`); n != len(lines) {
@@ -62,7 +68,7 @@ func TestBrowserModelScenario(t *testing.T) {
 	out := strings.TrimSpace(testserver.Run(t, "token", "create", "--email", "admin@localhost", "--db", db))
 	tok := out[strings.LastIndexByte(out, '\n')+1:]
 	var sess session
-	if st, err := testserver.NewClient(srv.URL, tok).Do(context.Background(), "GET", "/api/v1/sessions/"+id, nil, &sess); err != nil || st != 200 {
+	if st, err := testserver.NewClient(srv.URL, tok).Do(context.Background(), "GET", "/api/v1/sessions/"+sessID, nil, &sess); err != nil || st != 200 {
 		t.Fatalf("GET the session: %d %v", st, err)
 	}
 	models := 0
