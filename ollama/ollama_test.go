@@ -227,3 +227,59 @@ func TestJudge(t *testing.T) {
 		t.Error("a judge with no reachable host returned no error")
 	}
 }
+
+// downAfter is a writer that takes a host down after n requests, in the middle of a
+// session.
+type downAfter struct {
+	w    simulator.Writer
+	n    int
+	down func()
+	seen atomic.Int64
+}
+
+func (d *downAfter) Write(ctx context.Context, req simulator.WriteRequest) (string, error) {
+	if int(d.seen.Add(1)) == d.n {
+		d.down()
+	}
+	return d.w.Write(ctx, req)
+}
+
+// TestSessionsCarryOnWhenAHostGoesDown plays model-scenario sessions over two hosts and
+// takes one down half-way through the first: every customer message of both sessions is
+// still written by the model, on the other host.
+func TestSessionsCarryOnWhenAHostGoesDown(t *testing.T) {
+	srv, model := server(t)
+	target, _ := url.Parse(srv.URL)
+	var hitsB atomic.Int64
+	a := httptest.NewServer(httputil.NewSingleHostReverseProxy(target))
+	rpB := httputil.NewSingleHostReverseProxy(target)
+	b := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hitsB.Add(1)
+		rpB.ServeHTTP(w, r)
+	}))
+	defer b.Close()
+	c, err := ollama.New(ollama.Config{Hosts: []string{a.URL, b.URL}, Retry: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &downAfter{w: c, n: 3, down: func() { a.CloseClientConnections(); a.Close() }}
+	sc := loadScenario(t, "double-charge-model")
+	for i := 0; i < 2; i++ {
+		res, err := simulator.Play(context.Background(), sc, simulator.Options{Seed: int64(i), Start: t0, Customer: &simulator.ModelCustomer{Writer: w, Model: model, Seed: int64(i)}}, goodScript(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr := res.Session.Transcript()
+		if tr.Outcome != scenarios.OutcomeResolved {
+			t.Errorf("session %d: outcome %s, want resolved", i, tr.Outcome)
+		}
+		for _, m := range tr.Messages {
+			if m.Role == scenarios.RoleCustomer && m.Source != scenarios.SourceModel {
+				t.Errorf("session %d: customer message %q has source %s, want model (the other host)", i, m.Text, m.Source)
+			}
+		}
+	}
+	if w.seen.Load() < 6 || hitsB.Load() < 5 {
+		t.Errorf("%d requests, %d to host B: host A did not go down mid-run, or B did not take over", w.seen.Load(), hitsB.Load())
+	}
+}
