@@ -102,9 +102,6 @@ func New(cfg Config) (*Client, error) {
 	return c, nil
 }
 
-// Hosts returns the configured host URLs.
-func (c *Client) Hosts() []string { return c.cfg.Hosts }
-
 // order returns the hosts to try for one request: those up, starting after the one
 // used last; when every host is down, all of them (one may have recovered).
 func (c *Client) order() []*host {

@@ -147,7 +147,6 @@ func (s *Server) chatPage(w http.ResponseWriter, r *http.Request) error {
 	m := views.ChatPage{
 		Page: s.pageFor(r, sc.Title), SessionID: sess.ID, Scenario: card(sc), Customer: sc.Persona.Name,
 		Ended: sess.Outcome != "", Outcome: string(sess.Outcome), Owner: sess.UserID == u.ID,
-		Limit: sc.Timing.Limit, StartedAt: sess.StartedAt,
 	}
 	for i, msg := range sess.Messages {
 		m.Messages = append(m.Messages, chatMessage(sc, i, msg))

@@ -126,9 +126,6 @@ func (p *Practice) ModelsReachable(ctx context.Context) bool {
 // Catalog returns the scenarios trainees can start.
 func (p *Practice) Catalog() *scenarios.Catalog { return p.catalog }
 
-// Grader returns the grader sessions are graded with.
-func (p *Practice) Grader() *grading.Grader { return p.grader }
-
 // newID returns a random id with a prefix.
 func newID(prefix string) string {
 	b := make([]byte, 10)

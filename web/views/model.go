@@ -78,9 +78,6 @@ type ChatPage struct {
 	Outcome  string
 	// Owner reports whether the viewer is the trainee who practises; others watch.
 	Owner bool
-	// Limit is the session's time limit, for the clock shown.
-	Limit     time.Duration
-	StartedAt time.Time
 }
 
 // ChatMessage is one message in the chat.
