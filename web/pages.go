@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -56,17 +57,8 @@ func (s *Server) catalogPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		m.Scenarios = append(m.Scenarios, c)
 	}
-	m.Traits, m.Channels = sortedKeys(traits), sortedKeys(channels)
+	m.Traits, m.Channels = slices.Sorted(maps.Keys(traits)), slices.Sorted(maps.Keys(channels))
 	return render(w, r, views.Catalog(m))
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }
 
 func (s *Server) startSession(w http.ResponseWriter, r *http.Request) error {

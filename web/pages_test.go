@@ -4,27 +4,12 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
 
 	"chatdojo/web"
 )
-
-// goodLines are the double-charge reference script's messages, without delays.
-func goodLines(t *testing.T) []string {
-	t.Helper()
-	data, err := os.ReadFile("../scenarios/library/double-charge.good.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, l := range strings.Split(strings.TrimSpace(string(data)), "\n") {
-		out = append(out, regexp.MustCompile(`^\+\d+s\s+`).ReplaceAllString(l, ""))
-	}
-	return out
-}
 
 func count(body, testid string) int {
 	return strings.Count(body, `data-testid="`+testid+`"`)
@@ -75,7 +60,7 @@ func TestPracticeToDebrief(t *testing.T) {
 			a := newApp(t, pg)
 			b, _ := a.user("ivan@example.com", web.RoleTrainee)
 			chat := startChat(t, b)
-			lines := goodLines(t)
+			lines := goodScript(t, "double-charge")
 			for i, line := range lines {
 				r := b.post(chat+"/messages", url.Values{"text": {line}})
 				if r.StatusCode != http.StatusOK {

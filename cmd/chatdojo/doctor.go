@@ -5,8 +5,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"slices"
-	"sort"
 	"strings"
 
 	"chatdojo/ollama"
@@ -97,7 +97,7 @@ func (e *env) doctor(ctx context.Context, args []string) error {
 				continue
 			}
 			ok("Ollama host %s (version %s, %d models)", s.URL, s.Version, len(s.Models))
-			models := sortedKeys(need)
+			models := slices.Sorted(maps.Keys(need))
 			for _, m := range models {
 				if hasModel(s.Models, m) {
 					ok("  model %s on %s (for %s)", m, s.URL, strings.Join(need[m], ", "))
@@ -128,15 +128,6 @@ func countScenarios(need map[string][]string) int {
 		n += len(ids)
 	}
 	return n
-}
-
-func sortedKeys(m map[string][]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // hasModel reports whether a host's model list has name; "llama3.2" means
