@@ -7,10 +7,41 @@ import (
 // moveSet is a set of moves as a bitset over scenarios.AllMoves ranks.
 type moveSet uint64
 
-func (s moveSet) has(m scenarios.Move) bool {
+// has reports whether s holds any move of b, a moveBit or a union of them.
+func (s moveSet) has(b moveSet) bool { return s&b != 0 }
+
+// moveBit is the set of move m alone.
+func moveBit(m scenarios.Move) moveSet {
 	r := m.Rank()
-	return r >= 0 && s&(1<<uint(r)) != 0
+	if r < 0 {
+		panic("grading: unknown move " + string(m))
+	}
+	return 1 << uint(r)
 }
+
+// The moves the grader looks for, as sets: a move's rank is a switch on its name, too
+// slow to ask on every test.
+var (
+	bitAcknowledgeEmotion = moveBit(scenarios.MoveAcknowledgeEmotion)
+	bitApologize          = moveBit(scenarios.MoveApologize)
+	bitAskQuestion        = moveBit(scenarios.MoveAskQuestion)
+	bitBlameCustomer      = moveBit(scenarios.MoveBlameCustomer)
+	bitClose              = moveBit(scenarios.MoveClose)
+	bitDismiss            = moveBit(scenarios.MoveDismiss)
+	bitEmpathize          = moveBit(scenarios.MoveEmpathize)
+	bitEscalate           = moveBit(scenarios.MoveEscalate)
+	bitExplain            = moveBit(scenarios.MoveExplain)
+	bitHold               = moveBit(scenarios.MoveHold)
+	bitOfferSolution      = moveBit(scenarios.MoveOfferSolution)
+	bitPolicyWall         = moveBit(scenarios.MovePolicyWall)
+	bitReassure           = moveBit(scenarios.MoveReassure)
+	bitRude               = moveBit(scenarios.MoveRude)
+	bitSetExpectation     = moveBit(scenarios.MoveSetExpectation)
+	bitShouting           = moveBit(scenarios.MoveShouting)
+	bitTakeOwnership      = moveBit(scenarios.MoveTakeOwnership)
+	bitThank              = moveBit(scenarios.MoveThank)
+	bitVerifyIdentity     = moveBit(scenarios.MoveVerifyIdentity)
+)
 
 func (s *moveSet) add(m scenarios.Move) {
 	if r := m.Rank(); r >= 0 {
@@ -33,7 +64,7 @@ type mechanismResult struct {
 func (l *lexicon) mechanisms(a *text, c []*text, mv moveSet, seen *wordSet) mechanismResult {
 	var r mechanismResult
 	customerWords(seen, c)
-	negative := mv.has(scenarios.MoveDismiss)
+	negative := mv.has(bitDismiss)
 	for si, s := range a.sents {
 		formula, warm, understandG, understandS, personal := -1, -1, -1, -1, -1
 		feeling := -1
@@ -84,13 +115,13 @@ func (l *lexicon) mechanisms(a *text, c []*text, mv moveSet, seen *wordSet) mech
 			switch {
 			case warm >= 0 && (feeling >= 0 || overlap >= 1):
 				level, ev = 2, a.span(warm, max(wEnd, feeling+1))
-			case feeling >= 0 && (formula >= 0 || mv.has(scenarios.MoveAcknowledgeEmotion) || mv.has(scenarios.MoveEmpathize) || mv.has(scenarios.MoveApologize)) && overlap >= 2:
+			case feeling >= 0 && (formula >= 0 || mv.has(bitAcknowledgeEmotion) || mv.has(bitEmpathize) || mv.has(bitApologize)) && overlap >= 2:
 				level, ev = 2, a.span(feeling, feeling+1)
 			case formula >= 0:
 				level, ev = 1, a.span(formula, fEnd)
 			case warm >= 0:
 				level, ev = 1, a.span(warm, wEnd)
-			case feeling >= 0 && (mv.has(scenarios.MoveAcknowledgeEmotion) || mv.has(scenarios.MoveEmpathize)):
+			case feeling >= 0 && (mv.has(bitAcknowledgeEmotion) || mv.has(bitEmpathize)):
 				level, ev = 1, a.span(feeling, feeling+1)
 			}
 			if level > r.m.EmotionalReaction {
@@ -104,7 +135,7 @@ func (l *lexicon) mechanisms(a *text, c []*text, mv moveSet, seen *wordSet) mech
 			switch {
 			case understandS >= 0 && overlap >= 1:
 				level, ev = 2, a.span(understandS, sEnd)
-			case mv.has(scenarios.MoveEmpathize) && overlap >= 2 && (warm >= 0 || feeling >= 0 || understandS >= 0):
+			case mv.has(bitEmpathize) && overlap >= 2 && (warm >= 0 || feeling >= 0 || understandS >= 0):
 				level, ev = 2, a.sentence(si)
 			case !s.question && overlap >= 3 && !a.startsWithAction(s) && !a.explains(s):
 				// Restating the customer's situation in their own words.
@@ -125,14 +156,14 @@ func (l *lexicon) mechanisms(a *text, c []*text, mv moveSet, seen *wordSet) mech
 		if s.question || personal >= 0 {
 			level := 0
 			var ev string
-			asks := mv.has(scenarios.MoveAskQuestion)
+			asks := mv.has(bitAskQuestion)
 			switch {
-			case s.question && personal >= 0 && (asks || mv.has(scenarios.MoveClose)) && !mv.has(scenarios.MoveRude):
+			case s.question && personal >= 0 && (asks || mv.has(bitClose)) && !mv.has(bitRude):
 				level, ev = 2, a.span(personal, pEnd)
-			case s.question && asks && overlap >= 2 && a.mentionsYou(s) && !mv.has(scenarios.MoveRude):
+			case s.question && asks && overlap >= 2 && a.mentionsYou(s) && !mv.has(bitRude):
 				// A question about the customer's own circumstances.
 				level, ev = 2, a.sentence(si)
-			case s.question && (asks || mv.has(scenarios.MoveVerifyIdentity) || mv.has(scenarios.MoveClose)):
+			case s.question && (asks || mv.has(bitVerifyIdentity) || mv.has(bitClose)):
 				level, ev = 1, a.sentence(si)
 			}
 			if level > r.m.Exploration {
@@ -140,13 +171,13 @@ func (l *lexicon) mechanisms(a *text, c []*text, mv moveSet, seen *wordSet) mech
 			}
 		}
 	}
-	if r.m.Exploration == 0 && (mv.has(scenarios.MoveAskQuestion) || mv.has(scenarios.MoveVerifyIdentity)) {
+	if r.m.Exploration == 0 && (mv.has(bitAskQuestion) || mv.has(bitVerifyIdentity)) {
 		r.m.Exploration = 1
 	}
-	if r.m.EmotionalReaction == 0 && !negative && (mv.has(scenarios.MoveApologize) || mv.has(scenarios.MoveAcknowledgeEmotion)) {
+	if r.m.EmotionalReaction == 0 && !negative && (mv.has(bitApologize) || mv.has(bitAcknowledgeEmotion)) {
 		r.m.EmotionalReaction = 1
 	}
-	if mv.has(scenarios.MoveBlameCustomer) || mv.has(scenarios.MoveRude) || mv.has(scenarios.MoveShouting) {
+	if mv.has(bitBlameCustomer) || mv.has(bitRude) || mv.has(bitShouting) {
 		r.m.EmotionalReaction = min(r.m.EmotionalReaction, 1)
 		r.m.Interpretation = min(r.m.Interpretation, 1)
 	}
@@ -166,23 +197,27 @@ func (l *lexicon) overlap(a *text, s sentence, seen *wordSet) int {
 	return n
 }
 
-// wordSet is a small open-addressing set of words keyed by their scan hash, reused
-// from turn to turn. A slot is in use when it carries the set's current generation, so
-// emptying the set touches no slot.
+// wordSet is a small open-addressing set of the customer's words, keyed by their scan
+// key and reused from turn to turn. A slot is in use when it carries the set's current
+// generation, so emptying the set touches no slot. Slots name their word by message and
+// index rather than hold it: they have no pointer, so filling them costs the garbage
+// collector nothing.
 type wordSet struct {
 	slots []wordSlot
 	mask  uint32
 	gen   uint32
+	texts []*text // the messages the words come from
 }
 
 type wordSlot struct {
-	k   wordKey
-	gen uint32
-	w   string
+	k    wordKey
+	gen  uint32
+	text uint32 // index in wordSet.texts
+	word int32  // index in the message's words
 }
 
-// reset empties the set and sizes it for n words.
-func (ws *wordSet) reset(n int) {
+// reset empties the set and sizes it for n words of the messages cs.
+func (ws *wordSet) reset(n int, cs []*text) {
 	size := 64
 	for size < 2*n {
 		size <<= 1
@@ -193,31 +228,34 @@ func (ws *wordSet) reset(n int) {
 		ws.gen = 1
 	}
 	ws.mask = uint32(len(ws.slots) - 1)
+	ws.texts = cs
 }
 
-func (ws *wordSet) add(w string, k wordKey) {
-	for i := k.h & ws.mask; ; i = (i + 1) & ws.mask {
-		s := &ws.slots[i]
+// add puts word i of message ws.texts[c] in the set.
+func (ws *wordSet) add(c uint32, i int32, k wordKey) {
+	for h := k.h & ws.mask; ; h = (h + 1) & ws.mask {
+		s := &ws.slots[h]
 		if s.gen != ws.gen {
-			*s = wordSlot{k: k, w: w, gen: ws.gen}
+			s.k, s.gen, s.text, s.word = k, ws.gen, c, i
 			return
 		}
-		if sameWord(s.k, s.w, k, w) {
+		if s.k == k && (k.n <= 8 || ws.texts[s.text].w(int(s.word)) == ws.texts[c].w(int(i))) {
 			return
 		}
 	}
 }
 
+// has reports whether the set holds the word w, of key k.
 func (ws *wordSet) has(w string, k wordKey) bool {
 	if len(ws.slots) == 0 {
 		return false
 	}
-	for i := k.h & ws.mask; ; i = (i + 1) & ws.mask {
-		s := &ws.slots[i]
+	for h := k.h & ws.mask; ; h = (h + 1) & ws.mask {
+		s := &ws.slots[h]
 		if s.gen != ws.gen {
 			return false
 		}
-		if sameWord(s.k, s.w, k, w) {
+		if s.k == k && (k.n <= 8 || ws.texts[s.text].w(int(s.word)) == w) {
 			return true
 		}
 	}
@@ -229,11 +267,11 @@ func customerWords(ws *wordSet, cs []*text) {
 	for _, c := range cs {
 		n += len(c.words)
 	}
-	ws.reset(n)
-	for _, c := range cs {
+	ws.reset(n, cs)
+	for ci, c := range cs {
 		for i := range c.words {
 			if c.words[i].content {
-				ws.add(c.w(i), c.words[i].k)
+				ws.add(uint32(ci), int32(i), c.words[i].k)
 			}
 		}
 	}

@@ -12,13 +12,14 @@ import (
 // negativeAdvice says, for each move that hurts, what it does and what to do instead.
 var negativeAdvice = [...]struct {
 	m      scenarios.Move
+	bit    moveSet
 	advice string
 }{
-	{scenarios.MoveBlameCustomer, "puts the blame on the customer; own the problem instead (\"Let me put this right for you.\")"},
-	{scenarios.MoveDismiss, "brushes the customer's feeling aside; name it instead (\"I can see why this is frustrating.\")"},
-	{scenarios.MoveRude, "comes across as curt or sarcastic; stay neutral and say what you will do next"},
-	{scenarios.MoveShouting, "reads as shouting; write in normal case, calmly"},
-	{scenarios.MovePolicyWall, "hides behind policy; say what you can do, or who can"},
+	{scenarios.MoveBlameCustomer, bitBlameCustomer, "puts the blame on the customer; own the problem instead (\"Let me put this right for you.\")"},
+	{scenarios.MoveDismiss, bitDismiss, "brushes the customer's feeling aside; name it instead (\"I can see why this is frustrating.\")"},
+	{scenarios.MoveRude, bitRude, "comes across as curt or sarcastic; stay neutral and say what you will do next"},
+	{scenarios.MoveShouting, bitShouting, "reads as shouting; write in normal case, calmly"},
+	{scenarios.MovePolicyWall, bitPolicyWall, "hides behind policy; say what you can do, or who can"},
 }
 
 // feedback writes one line about a turn that quotes the agent's own words and says
@@ -37,7 +38,7 @@ func (g *Grader) feedback(reply string, matches []moves.Match, mv moveSet, r mec
 		return `"` + quote(around(reply, ev)) + `"` + rest
 	}
 	for _, n := range negativeAdvice {
-		if mv.has(n.m) {
+		if mv.has(n.bit) {
 			return say(evidence(n.m), " "+n.advice+".")
 		}
 	}
@@ -61,13 +62,13 @@ func (g *Grader) feedback(reply string, matches []moves.Match, mv moveSet, r mec
 	if upset && m.EmotionalReaction == 0 && m.Interpretation == 0 {
 		return say("", " goes straight to the task while the customer is upset; acknowledge how they feel first (\"I'm sorry, I can see how stressful this is.\").")
 	}
-	if mv.has(scenarios.MoveOfferSolution) && !mv.has(scenarios.MoveSetExpectation) {
+	if mv.has(bitOfferSolution) && !mv.has(bitSetExpectation) {
 		return say(evidence(scenarios.MoveOfferSolution), " offers a fix; also say when it will happen and what the customer will see (\"within 3 working days\").")
 	}
 	if m.EmotionalReaction == 1 && len(r.formulas) > 0 && m.Interpretation < 2 {
 		return say(r.formulas[0], " is a stock phrase; tie it to what happened to this customer (\"being charged twice before rent is stressful\").")
 	}
-	if mv.has(scenarios.MoveHold) && !mv.has(scenarios.MoveSetExpectation) {
+	if mv.has(bitHold) && !mv.has(bitSetExpectation) {
 		return say(evidence(scenarios.MoveHold), " asks the customer to wait; say how long (\"about two minutes\").")
 	}
 	if m.Interpretation == 2 {
@@ -79,13 +80,13 @@ func (g *Grader) feedback(reply string, matches []moves.Match, mv moveSet, r mec
 	if m.Exploration == 2 {
 		return say(r.ex, " asks about the customer, not just the case; good.")
 	}
-	if mv.has(scenarios.MoveTakeOwnership) {
+	if mv.has(bitTakeOwnership) {
 		return say(evidence(scenarios.MoveTakeOwnership), " owns the problem, which calms people down; good.")
 	}
-	if mv.has(scenarios.MoveSetExpectation) {
+	if mv.has(bitSetExpectation) {
 		return say(evidence(scenarios.MoveSetExpectation), " tells the customer what happens next and when; good.")
 	}
-	if mv.has(scenarios.MoveVerifyIdentity) {
+	if mv.has(bitVerifyIdentity) {
 		return say(evidence(scenarios.MoveVerifyIdentity), " asks for details; say why you need them (\"so I can find the payment\") so it does not feel like a hurdle.")
 	}
 	if len(matches) == 0 {

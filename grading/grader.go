@@ -3,6 +3,7 @@ package grading
 import (
 	"context"
 	"math"
+	"math/bits"
 	"strings"
 	"sync"
 	"time"
@@ -137,12 +138,8 @@ func empathyScore(m Mechanisms, mood, repeats int, mv moveSet, needScale float64
 	share := min(1, (0.6*er+0.5*float64(m.Interpretation)+0.35*float64(m.Exploration))/2)
 	need := float64(100-mood) / 100 * needScale
 	score := 100 * (need*share + (1-need)*(0.6+0.4*share))
-	for _, bad := range []scenarios.Move{scenarios.MoveDismiss, scenarios.MoveRude, scenarios.MoveBlameCustomer, scenarios.MoveShouting} {
-		if mv.has(bad) {
-			score -= 25
-		}
-	}
-	if mv.has(scenarios.MovePolicyWall) {
+	score -= 25 * float64(bits.OnesCount64(uint64(mv&(bitDismiss|bitRude|bitBlameCustomer|bitShouting))))
+	if mv.has(bitPolicyWall) {
 		score -= 10
 	}
 	return clamp(int(math.Round(score)))
@@ -151,14 +148,14 @@ func empathyScore(m Mechanisms, mood, repeats int, mv moveSet, needScale float64
 // moveWeights are what each move does to the customer's temper, for the de-escalation
 // score.
 var deEscalationWeights = [...]struct {
-	m scenarios.Move
+	m moveSet
 	w int
 }{
-	{scenarios.MoveTakeOwnership, 12}, {scenarios.MoveOfferSolution, 10}, {scenarios.MoveReassure, 8},
-	{scenarios.MoveSetExpectation, 8}, {scenarios.MoveExplain, 6}, {scenarios.MoveApologize, 5},
-	{scenarios.MoveAcknowledgeEmotion, 6}, {scenarios.MoveEmpathize, 6}, {scenarios.MoveEscalate, 3},
-	{scenarios.MoveThank, 2}, {scenarios.MoveBlameCustomer, -30}, {scenarios.MoveDismiss, -30},
-	{scenarios.MoveRude, -30}, {scenarios.MoveShouting, -25}, {scenarios.MovePolicyWall, -25},
+	{bitTakeOwnership, 12}, {bitOfferSolution, 10}, {bitReassure, 8},
+	{bitSetExpectation, 8}, {bitExplain, 6}, {bitApologize, 5},
+	{bitAcknowledgeEmotion, 6}, {bitEmpathize, 6}, {bitEscalate, 3},
+	{bitThank, 2}, {bitBlameCustomer, -30}, {bitDismiss, -30},
+	{bitRude, -30}, {bitShouting, -25}, {bitPolicyWall, -25},
 }
 
 // deEscalationScore rates what a reply did to the customer's temper: 50 plus what its
@@ -171,7 +168,7 @@ func deEscalationScore(mv moveSet, mood int, moodAfter *int, repeatAsk bool) int
 			score += w.w
 		}
 	}
-	if mv.has(scenarios.MoveHold) && mood < 30 {
+	if mv.has(bitHold) && mood < 30 {
 		score -= 5
 	}
 	if repeatAsk {

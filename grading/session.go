@@ -167,7 +167,7 @@ func (g *Grader) Grade(ctx context.Context, tr scenarios.Transcript) (Grade, err
 		if repeatAsk {
 			repeats++
 		}
-		if mv.has(scenarios.MoveEscalate) {
+		if mv.has(bitEscalate) {
 			transfers++
 		}
 		var after *int
@@ -323,7 +323,7 @@ func overall(s Scores, r scenarios.Rubric) (int, bool) {
 // gave (an email address, an order or account number) or repeats an earlier question.
 func (g *Grader) repeatAsk(mv moveSet, a *text, prev []scenarios.Message, prevTexts []text, asked map[uint64]bool) bool {
 	repeat := false
-	if mv.has(scenarios.MoveVerifyIdentity) {
+	if mv.has(bitVerifyIdentity) {
 		wantsEmail, wantsNumber := false, false
 		for i := range a.words {
 			switch a.w(i) {

@@ -1,7 +1,9 @@
 package grading
 
 import (
+	"math/bits"
 	"slices"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -68,132 +70,224 @@ type sentence struct {
 
 // scan fills t from s and looks every word up in l as it ends. buf is reused for the
 // lower-case copy.
+//
+// This is the grader's hot loop, run over every message, so the word path is written
+// out in it: the word's run of letters and digits is found eight bytes at a time (see
+// asciirun.Classify8), its key is read straight from the source with the capitals
+// folded (see foldedKey), and it is looked up in the lexicon's table in place. Only a
+// word with capitals or a curly apostrophe is copied, lower-cased, into buf.
 func (t *text) scan(s string, buf []byte, l *lexicon) []byte {
 	t.src, t.low = s, ""
 	// The word list lives in a local variable while it grows: writing it back into t,
 	// a heap object, after every word would pass the garbage collector's write barrier.
 	words, slots := t.words[:0], t.slots[:0]
 	t.lex = l
-	t.sents = t.sents[:0]
-	t.letters, t.upper, t.bangs, t.capsRun = 0, 0, 0, 0
+	sents := t.sents[:0]
+	letters, upper, bangs, capsRun := 0, 0, 0, 0
 	buf = buf[:0]
 	sentStart, sentFirst := 0, 0
 	run := 0
-	closeSent := func(end int, q bool) {
-		if len(words) > sentFirst {
-			t.sents = append(t.sents, sentence{first: sentFirst, last: len(words), start: sentStart, end: end, question: q})
-		}
-		sentFirst = len(words)
-		sentStart = end
-	}
+	table, mask := l.table, l.mask
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case isWordByte(c):
-				// A word: letters, digits and inner apostrophes, found eight bytes at a
-				// time. It is lower-cased into buf only when it has capitals or a curly
-				// apostrophe; else it is a slice of s.
-				start := i
-				b0 := len(buf)
-				copied := false
-				var lower, upper int32
-				for {
-					end, lo, up := asciirun.Run(s, i)
-					if up > 0 && !copied {
-						buf, copied = append(buf, s[start:i]...), true
-					}
-					if copied {
-						buf = appendLower(buf, s[i:end])
-					}
-					lower, upper, i = lower+lo, upper+up, end
-					if i+1 < len(s) && s[i] == '\'' && isLetter(s[i+1]) {
-						if copied {
-							buf = append(buf, '\'')
-						}
-						i++
-						continue
-					}
-					if i+3 < len(s) && s[i] == 0xE2 && s[i+1] == 0x80 && s[i+2] == 0x99 && isLetter(s[i+3]) {
-						// A curly apostrophe (’) reads as a straight one.
-						if !copied {
-							buf, copied = append(buf, s[start:i]...), true
-						}
-						buf = append(buf, '\'')
-						i += 3
-						continue
-					}
-					break
-				}
-				t.upper += int(upper)
-				t.letters += int(lower + upper)
-				if lower == 0 && upper >= 2 {
-					run++
-					t.capsRun = max(t.capsRun, run)
-				} else if lower+upper > 0 {
-					run = 0
-				}
-				// The word is written in place: one built whole and copied in would be
-				// stored in small pieces and loaded back in large ones, which stalls.
-				words = slices.Grow(words, 1)
-				words = words[:len(words)+1]
-				wd := &words[len(words)-1]
-				wd.start, wd.end, wd.l0, wd.l1, wd.sent, wd.content = int32(start), int32(i), -1, 0, int32(len(t.sents)), false
-				var x int32
-				n := i - start
-				if copied {
-					wd.l0, wd.l1 = int32(b0), int32(len(buf))
-					wd.k = keyOf(buf[b0:])
-					x, n = l.lookupBytes(buf[b0:], wd.k), len(buf)-b0
-				} else {
-					wd.k = keyAt(s, start, i)
-					x = l.lookup(s[start:i], wd.k)
-				}
-				slots = append(slots, x)
-				wd.content = n >= 3 && (x < 0 || l.table[x].info.flags&flagStop == 0)
-				continue
-			case c == '.' || c == '?' || c == '!':
-				if c == '!' {
-					t.bangs++
-				}
-				j := i
-				q := false
-				for j < len(s) && (s[j] == '.' || s[j] == '?' || s[j] == '!') {
-					if s[j] == '?' {
-						q = true
-					}
-					if s[j] == '!' && j > i {
-						t.bangs++
-					}
-					j++
-				}
-				// A dot inside a number or an abbreviation ("3.5", "e.g.") is no end.
-				if c == '.' && !q && j-i == 1 && j < len(s) && s[j] != ' ' && s[j] != '\n' {
-					i = j
-					continue
-				}
-				closeSent(j, q)
-				i = j
-				continue
-			case c == '\n':
-				closeSent(i, false)
-			}
+		switch scanClass[c] {
+		case scanSkip:
 			i++
 			continue
+		case scanWord:
+		case scanStop:
+			if c == '!' {
+				bangs++
+			}
+			j := i
+			q := false
+			for j < len(s) && (s[j] == '.' || s[j] == '?' || s[j] == '!') {
+				if s[j] == '?' {
+					q = true
+				}
+				if s[j] == '!' && j > i {
+					bangs++
+				}
+				j++
+			}
+			// A dot inside a number or an abbreviation ("3.5", "e.g.") is no end.
+			if c == '.' && !q && j-i == 1 && j < len(s) && s[j] != ' ' && s[j] != '\n' {
+				i = j
+				continue
+			}
+			i = j
+			if len(words) > sentFirst {
+				sents = append(sents, sentence{first: sentFirst, last: len(words), start: sentStart, end: j, question: q})
+			}
+			sentFirst, sentStart = len(words), j
+			continue
+		case scanLine:
+			if len(words) > sentFirst {
+				sents = append(sents, sentence{first: sentFirst, last: len(words), start: sentStart, end: i})
+			}
+			sentFirst, sentStart = len(words), i
+			i++
+			continue
+		case scanHigh:
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if unicode.IsLetter(r) {
+				letters++
+				if unicode.IsUpper(r) {
+					upper++
+				}
+			}
+			i += n
+			continue
 		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if unicode.IsLetter(r) {
-			t.letters++
-			if unicode.IsUpper(r) {
-				t.upper++
+		// A word: letters, digits and inner apostrophes.
+		start := i
+		var lo, up int
+		curly := false
+		for {
+			if i+8 <= len(s) {
+				x := asciirun.Load64(s[i : i+8])
+				l8, u8, w8 := asciirun.Classify8(x)
+				stop := bits.TrailingZeros64(^w8 & highBits)
+				in := uint64(1)<<stop - 1 // the run's bytes; all eight when stop is 64
+				lo += bits.OnesCount64(l8 & in)
+				up += bits.OnesCount64(u8 & in)
+				i += stop >> 3
+				if stop == 64 {
+					continue
+				}
+			} else {
+				k, l1, u1 := asciirun.Run(s, i)
+				i, lo, up = k, lo+int(l1), up+int(u1)
+			}
+			if i+1 < len(s) && s[i] == '\'' && isLetter(s[i+1]) {
+				i++
+				continue
+			}
+			if i+3 < len(s) && s[i] == 0xE2 && s[i+1] == 0x80 && s[i+2] == 0x99 && isLetter(s[i+3]) {
+				// A curly apostrophe (’) reads as a straight one.
+				curly = true
+				i += 3
+				continue
+			}
+			break
+		}
+		upper += up
+		letters += lo + up
+		if lo == 0 && up >= 2 {
+			run++
+			capsRun = max(capsRun, run)
+		} else if lo+up > 0 {
+			run = 0
+		}
+		// The word is written in place: one built whole and copied in would be stored
+		// in small pieces and loaded back in large ones, which stalls.
+		words = slices.Grow(words, 1)
+		words = words[:len(words)+1]
+		wd := &words[len(words)-1]
+		wd.start, wd.end, wd.l0, wd.l1, wd.sent = int32(start), int32(i), -1, 0, int32(len(sents))
+		n := i - start
+		var k wordKey
+		copied := up > 0 || curly
+		b0 := len(buf)
+		if copied {
+			buf = appendLowerWord(buf, s[start:i])
+			wd.l0, wd.l1 = int32(b0), int32(len(buf))
+			n = len(buf) - b0
+			k = keyOf(buf[b0:])
+		} else if n <= 8 && start+8 <= len(s) {
+			// foldedKey, inline for the common case.
+			p := (asciirun.Load64(s[start:]) | 0x2020202020202020) & (1<<(8*uint(n)) - 1)
+			h := (p ^ uint64(n)*0x9e3779b97f4a7c15) * 0xbf58476d1ce4e5b9
+			h ^= h >> 29
+			k = wordKey{prefix: p, n: uint32(n), h: uint32(h ^ h>>32)}
+		} else {
+			k = foldedKey(s, start, i)
+		}
+		wd.k = k
+		// Look it up (see lexicon.lookup, which this is).
+		x := int32(-1)
+		for h := k.h & mask; ; h = (h + 1) & mask {
+			sl := &table[h]
+			if sl.info == nil {
+				break
+			}
+			if sl.k == k && (n <= 8 || copied && sl.w == string(buf[b0:]) || !copied && sl.w == s[start:i]) {
+				x = int32(h)
+				break
 			}
 		}
-		i += n
+		slots = append(slots, x)
+		wd.content = n >= 3 && (x < 0 || table[x].info.flags&flagStop == 0)
+		if i < len(s) && s[i] == ' ' {
+			i++ // the space after a word, spared a trip through the switch
+		}
 	}
-	closeSent(len(s), false)
-	t.words, t.slots = words, slots
+	if len(words) > sentFirst {
+		sents = append(sents, sentence{first: sentFirst, last: len(words), start: sentStart, end: len(s)})
+	}
+	t.words, t.slots, t.sents = words, slots, sents
+	t.letters, t.upper, t.bangs, t.capsRun = letters, upper, bangs, capsRun
 	if len(buf) > 0 {
 		t.low = string(buf) // one allocation for the words that needed lower-casing
+	}
+	return buf
+}
+
+// Byte classes of scan's main loop.
+const (
+	scanSkip uint8 = iota // a separator of no consequence
+	scanWord              // an ASCII letter or digit
+	scanStop              // . ? !
+	scanLine              // \n
+	scanHigh              // a byte of a multi-byte rune, or an invalid byte
+)
+
+var scanClass = func() (t [256]uint8) {
+	for b := 0x80; b < 256; b++ {
+		t[b] = scanHigh
+	}
+	for b := 0; b < 256; b++ {
+		if isWordByte(byte(b)) {
+			t[b] = scanWord
+		}
+	}
+	t['.'], t['?'], t['!'], t['\n'] = scanStop, scanStop, scanStop, scanLine
+	return t
+}()
+
+const highBits = 0x8080808080808080
+
+// foldedKey is keyOf of s[start:end], a word of ASCII letters, digits and straight
+// apostrophes, in lower case: the bytes of such a word are lower-cased by setting bit 5
+// (0x20), which leaves digits and the apostrophe as they are.
+func foldedKey(s string, start, end int) wordKey {
+	n := end - start
+	if n > 8 || start+8 > len(s) {
+		var b [64]byte
+		if n > len(b) {
+			return keyOf(strings.ToLower(s[start:end]))
+		}
+		for j := range n {
+			b[j] = s[start+j] | 0x20
+		}
+		return keyOf(b[:n])
+	}
+	p := asciirun.Load64(s[start:]) | 0x2020202020202020
+	p &= 1<<(8*uint(n)) - 1 // n is 1 to 8: a shift by 64 gives 0, and 0-1 is all ones
+	return keyFinish(p, n)
+}
+
+// appendLowerWord appends the word w to buf in lower case, with its curly apostrophes
+// (’) read as straight ones.
+func appendLowerWord(buf []byte, w string) []byte {
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c == 0xE2 {
+			buf = append(buf, '\'')
+			i += 2
+			continue
+		}
+		buf = append(buf, c|0x20)
 	}
 	return buf
 }
