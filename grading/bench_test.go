@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jonreiter/govader"
 
@@ -69,6 +70,40 @@ func BenchmarkTurns(b *testing.B) {
 		}
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "turns/s")
 	})
+}
+
+// BenchmarkTurnsPaired is BenchmarkTurns with the grader and VADER interleaved: they
+// take turns over the same batch of texts, each timed on its own, so that a burst of load
+// from elsewhere on a shared machine slows both alike rather than whichever happened to
+// be running. It reports both throughputs and how many times VADER's the grader's is.
+func BenchmarkTurnsPaired(b *testing.B) {
+	trs := benchTurns(b)
+	g := grading.New(moves.New(), grading.Options{})
+	sia := govader.NewSentimentIntensityAnalyzer()
+	ctx := context.Background()
+	batch := len(trs) // a pass over the texts: long enough that each starts warm
+	var tg, tv time.Duration
+	n := 0
+	b.ReportAllocs()
+	b.ResetTimer()
+	for n < b.N {
+		k := min(batch, b.N-n)
+		start := time.Now()
+		for j := range k {
+			if _, err := g.Grade(ctx, trs[(n+j)%len(trs)]); err != nil {
+				b.Fatal(err)
+			}
+		}
+		mid := time.Now()
+		for j := range k {
+			_ = sia.PolarityScores(trs[(n+j)%len(trs)].Messages[1].Text)
+		}
+		tg, tv = tg+mid.Sub(start), tv+time.Since(mid)
+		n += k
+	}
+	b.ReportMetric(float64(n)/tg.Seconds(), "grader-turns/s")
+	b.ReportMetric(float64(n)/tv.Seconds(), "vader-turns/s")
+	b.ReportMetric(tv.Seconds()/tg.Seconds(), "x-vader")
 }
 
 // libraryConversations are the library's reference conversations (every scenario with

@@ -1,5 +1,11 @@
 package grading
 
+import (
+	"math"
+	"slices"
+	"strconv"
+)
+
 // The phrase lexicons, by index in wordInfo.rests.
 const (
 	lexFormula = iota
@@ -21,35 +27,45 @@ const (
 )
 
 // wordInfo is everything the lexicons say about one word: its flags and, for each
-// phrase lexicon, the rest of every phrase that starts with it. One map lookup per word
-// of a message answers every lexicon at once.
+// phrase lexicon, the rest of every phrase that starts with it. One look-up per word of
+// a message answers every lexicon at once.
 type wordInfo struct {
 	flags uint8
 	// starts has bit lex set when a phrase of lexicon lex starts with the word.
 	starts uint8
-	rests  [nLex][][]hashedWord
-}
-
-// hashedWord is a phrase word with its key, compared before the word itself.
-type hashedWord struct {
-	k wordKey
-	w string
+	// rests are the rest of each phrase, longest first, as the table slots of its
+	// words: every word of a phrase is in the table, so a phrase matches when the
+	// slots of the words after the first are these.
+	rests [nLex][][]int32
 }
 
 // lexicon is the compiled word index of the rule judge and the customer-state
 // estimate, built once by New. docs/grading.md explains how each list is used.
 type lexicon struct {
 	words map[string]*wordInfo
-	// table is words as an open-addressing hash table on the words' FNV hash, which
-	// scan has already computed: a look-up costs a probe or two, not a map access.
+	// table is words as an open-addressing hash table on the key that scan has
+	// already computed: a look-up costs a probe or two, not a map access. Its slots are
+	// 16 bytes and hold what most look-ups need, so that the table stays in the cache;
+	// the word itself and its phrases lie in spell and rests, by slot.
 	table []lexSlot
+	spell []string
+	rests [][nLex][][]int32
 	mask  uint32
 }
 
+// lexSlot is a word of the table: its key, unpacked, and its wordInfo flags and starts.
 type lexSlot struct {
-	k    wordKey
-	w    string
-	info *wordInfo
+	prefix uint64
+	h      uint32
+	n      uint16 // the word's length in bytes; 0 for an empty slot
+	flags  uint8
+	starts uint8
+}
+
+// is reports whether the slot holds the word of key k; for a word longer than eight
+// bytes the caller compares the word itself too.
+func (sl *lexSlot) is(k wordKey) bool {
+	return sl.prefix == k.prefix && sl.h == k.h && uint32(sl.n) == k.n
 }
 
 // lists are the word lists and phrase lexicons as written.
@@ -91,16 +107,14 @@ func newLexicon() *lexicon {
 			info(w).flags |= flag
 		}
 	}
-	for lex, p := range [nLex]phrases{ls.formulas, ls.warm, ls.understandGeneric, ls.understandSpecific, ls.personal, ls.leave} {
+	lexes := [nLex]phrases{ls.formulas, ls.warm, ls.understandGeneric, ls.understandSpecific, ls.personal, ls.leave}
+	for lex, p := range lexes {
 		for first, rests := range p {
+			info(first).starts |= 1 << lex
 			for _, rest := range rests {
-				hw := make([]hashedWord, len(rest))
-				for k, w := range rest {
-					hw[k] = hashedWord{k: keyOf(w), w: w}
+				for _, w := range rest {
+					info(w) // in the table, with no flags: see wordInfo.rests
 				}
-				x := info(first)
-				x.rests[lex] = append(x.rests[lex], hw)
-				x.starts |= 1 << lex
 			}
 		}
 	}
@@ -109,26 +123,45 @@ func newLexicon() *lexicon {
 		size <<= 1
 	}
 	l.table, l.mask = make([]lexSlot, size), uint32(size-1)
+	l.spell, l.rests = make([]string, size), make([][nLex][][]int32, size)
 	for w, x := range l.words {
+		if len(w) == 0 || len(w) > math.MaxUint16 {
+			panic("grading: a lexicon word of " + strconv.Itoa(len(w)) + " bytes")
+		}
 		k := keyOf(w)
 		for i := k.h & l.mask; ; i = (i + 1) & l.mask {
-			if l.table[i].info == nil {
-				l.table[i] = lexSlot{k: k, w: w, info: x}
+			if l.table[i].n == 0 {
+				l.table[i] = lexSlot{prefix: k.prefix, h: k.h, n: uint16(k.n), flags: x.flags, starts: x.starts}
+				l.spell[i] = w
 				break
 			}
+		}
+	}
+	for lex, p := range lexes {
+		for first, rests := range p {
+			x := l.words[first]
+			for _, rest := range rests {
+				slots := make([]int32, len(rest))
+				for k, w := range rest {
+					slots[k] = l.lookup(w, keyOf(w))
+				}
+				x.rests[lex] = append(x.rests[lex], slots)
+			}
+			slices.SortStableFunc(x.rests[lex], func(a, b []int32) int { return len(b) - len(a) })
+			l.rests[l.lookup(first, keyOf(first))][lex] = x.rests[lex]
 		}
 	}
 	return l
 }
 
-// lookup finds a word's slot in the table by its hash, or -1.
+// lookup finds a word's slot in the table by its key, or -1.
 func (l *lexicon) lookup(w string, k wordKey) int32 {
 	for i := k.h & l.mask; ; i = (i + 1) & l.mask {
 		s := &l.table[i]
-		if s.info == nil {
+		if s.n == 0 {
 			return -1
 		}
-		if sameWord(s.k, s.w, k, w) {
+		if s.is(k) && (k.n <= 8 || l.spell[i] == w) {
 			return int32(i)
 		}
 	}
@@ -139,23 +172,10 @@ func (l *lexicon) read(t *text, s string, buf []byte) []byte {
 	return t.scan(s, buf, l)
 }
 
-// lookupBytes is lookup for a word held in bytes.
-func (l *lexicon) lookupBytes(w []byte, k wordKey) int32 {
-	for i := k.h & l.mask; ; i = (i + 1) & l.mask {
-		s := &l.table[i]
-		if s.info == nil {
-			return -1
-		}
-		if s.k == k && (k.n <= 8 || s.w == string(w)) {
-			return int32(i)
-		}
-	}
-}
-
 // info is the lexicon entry of word i of t, or nil when no lexicon knows the word.
-func (t *text) info(i int) *wordInfo {
+func (t *text) info(i int) *lexSlot {
 	if x := t.slots[i]; x >= 0 {
-		return t.lex.table[x].info
+		return &t.lex.table[x]
 	}
 	return nil
 }
@@ -173,23 +193,20 @@ func (t *text) phraseAt(i, last, lex int) int {
 	if x == nil || x.starts&(1<<lex) == 0 {
 		return 0
 	}
-	best := 0
-	for _, rest := range x.rests[lex] {
-		if i+1+len(rest) > last || 1+len(rest) <= best {
+	slots := t.slots[i+1 : last]
+next:
+	for _, rest := range t.lex.rests[t.slots[i]][lex] { // longest first
+		if len(rest) > len(slots) {
 			continue
 		}
-		match := true
-		for k := range rest {
-			if t.words[i+1+k].k != rest[k].k || rest[k].k.n > 8 && t.w(i+1+k) != rest[k].w {
-				match = false
-				break
+		for k, id := range rest {
+			if slots[k] != id {
+				continue next
 			}
 		}
-		if match {
-			best = 1 + len(rest)
-		}
+		return 1 + len(rest)
 	}
-	return best
+	return 0
 }
 
 func newLists() *lists {

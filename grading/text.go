@@ -71,166 +71,203 @@ type sentence struct {
 // scan fills t from s and looks every word up in l as it ends. buf is reused for the
 // lower-case copy.
 //
-// This is the grader's hot loop, run over every message, so the word path is written
-// out in it: the word's run of letters and digits is found eight bytes at a time (see
-// asciirun.Classify8), its key is read straight from the source with the capitals
-// folded (see foldedKey), and it is looked up in the lexicon's table in place. Only a
-// word with capitals or a curly apostrophe is copied, lower-cased, into buf.
+// This is the grader's hot loop, run over every message. The main loop only
+// dispatches on the byte class; a word, a stop and a non-ASCII rune each have a method
+// of scanner, whose state lives in memory rather than in registers: a single loop
+// carrying all of it kept the compiler busy moving twenty values between registers and
+// the stack on every byte.
 func (t *text) scan(s string, buf []byte, l *lexicon) []byte {
-	t.src, t.low = s, ""
-	// The word list lives in a local variable while it grows: writing it back into t,
-	// a heap object, after every word would pass the garbage collector's write barrier.
-	words, slots := t.words[:0], t.slots[:0]
-	t.lex = l
-	sents := t.sents[:0]
-	letters, upper, bangs, capsRun := 0, 0, 0, 0
-	buf = buf[:0]
-	sentStart, sentFirst := 0, 0
-	run := 0
-	table, mask := l.table, l.mask
+	sc := scanner{l: l, words: t.words[:0], slots: t.slots[:0], sents: t.sents[:0], buf: buf[:0]}
 	for i := 0; i < len(s); {
-		c := s[i]
-		switch scanClass[c] {
+		switch scanClass[s[i]] {
 		case scanSkip:
 			i++
-			continue
 		case scanWord:
+			i = sc.word(s, i)
 		case scanStop:
-			if c == '!' {
-				bangs++
-			}
-			j := i
-			q := false
-			for j < len(s) && (s[j] == '.' || s[j] == '?' || s[j] == '!') {
-				if s[j] == '?' {
-					q = true
-				}
-				if s[j] == '!' && j > i {
-					bangs++
-				}
-				j++
-			}
-			// A dot inside a number or an abbreviation ("3.5", "e.g.") is no end.
-			if c == '.' && !q && j-i == 1 && j < len(s) && s[j] != ' ' && s[j] != '\n' {
-				i = j
+			i = sc.stop(s, i)
+		case scanLine:
+			sc.endSentence(i, false)
+			i++
+		default:
+			i = sc.high(s, i)
+		}
+	}
+	sc.endSentence(len(s), false)
+	t.src, t.low, t.lex = s, "", l
+	t.words, t.slots, t.sents = sc.words, sc.slots, sc.sents
+	t.letters, t.upper, t.bangs, t.capsRun = sc.letters, sc.upper, sc.bangs, sc.capsRun
+	if len(sc.buf) > 0 {
+		t.low = string(sc.buf) // one allocation for the words that needed lower-casing
+	}
+	return sc.buf
+}
+
+// scanner is the state of one scan.
+type scanner struct {
+	l     *lexicon
+	words []word
+	slots []int32
+	sents []sentence
+	// buf holds the lower-case copies of the words that had capitals.
+	buf []byte
+	// letters, upper, bangs and capsRun are text's; run is the current run of words
+	// in capitals.
+	letters, upper, bangs, capsRun, run int
+	// sentStart and sentFirst are where the current sentence starts, in bytes and in
+	// words.
+	sentStart, sentFirst int
+}
+
+// endSentence closes the current sentence at byte end, if it has a word.
+func (sc *scanner) endSentence(end int, question bool) {
+	if len(sc.words) > sc.sentFirst {
+		sc.sents = append(sc.sents, sentence{first: sc.sentFirst, last: len(sc.words), start: sc.sentStart, end: end, question: question})
+	}
+	sc.sentFirst, sc.sentStart = len(sc.words), end
+}
+
+// stop reads the run of . ? ! at i and returns where it ends.
+func (sc *scanner) stop(s string, i int) int {
+	c := s[i]
+	if c == '!' {
+		sc.bangs++
+	}
+	j := i
+	q := false
+	for j < len(s) && (s[j] == '.' || s[j] == '?' || s[j] == '!') {
+		if s[j] == '?' {
+			q = true
+		}
+		if s[j] == '!' && j > i {
+			sc.bangs++
+		}
+		j++
+	}
+	// A dot inside a number or an abbreviation ("3.5", "e.g.") is no end.
+	if c == '.' && !q && j-i == 1 && j < len(s) && s[j] != ' ' && s[j] != '\n' {
+		return j
+	}
+	sc.endSentence(j, q)
+	return j
+}
+
+// high reads the multi-byte rune (or invalid byte) at i, which is no part of a word
+// but counts as a letter when it is one.
+func (sc *scanner) high(s string, i int) int {
+	r, n := utf8.DecodeRuneInString(s[i:])
+	if unicode.IsLetter(r) {
+		sc.letters++
+		if unicode.IsUpper(r) {
+			sc.upper++
+		}
+	}
+	return i + n
+}
+
+// word reads the word at i (letters, digits and inner apostrophes), records it with
+// its key and its slot in the lexicon, and returns where the next thing starts.
+func (sc *scanner) word(s string, i int) int {
+	start := i
+	var lo, up int
+	curly := false
+	for {
+		if i+8 <= len(s) {
+			// Eight bytes at a time (see asciirun.Classify8).
+			l8, u8, w8 := asciirun.Classify8(asciirun.Load64(s[i : i+8]))
+			stop := bits.TrailingZeros64(^w8 & highBits)
+			in := uint64(1)<<stop - 1 // the run's bytes; all eight when stop is 64
+			lo += bits.OnesCount64(l8 & in)
+			up += bits.OnesCount64(u8 & in)
+			i += stop >> 3
+			if stop == 64 {
 				continue
 			}
-			i = j
-			if len(words) > sentFirst {
-				sents = append(sents, sentence{first: sentFirst, last: len(words), start: sentStart, end: j, question: q})
-			}
-			sentFirst, sentStart = len(words), j
-			continue
-		case scanLine:
-			if len(words) > sentFirst {
-				sents = append(sents, sentence{first: sentFirst, last: len(words), start: sentStart, end: i})
-			}
-			sentFirst, sentStart = len(words), i
+		} else {
+			k, l1, u1 := asciirun.Run(s, i)
+			i, lo, up = k, lo+int(l1), up+int(u1)
+		}
+		if i+1 < len(s) && s[i] == '\'' && isLetter(s[i+1]) {
 			i++
 			continue
-		case scanHigh:
-			r, n := utf8.DecodeRuneInString(s[i:])
-			if unicode.IsLetter(r) {
-				letters++
-				if unicode.IsUpper(r) {
-					upper++
-				}
-			}
-			i += n
+		}
+		if i+3 < len(s) && s[i] == 0xE2 && s[i+1] == 0x80 && s[i+2] == 0x99 && isLetter(s[i+3]) {
+			// A curly apostrophe (’) reads as a straight one.
+			curly = true
+			i += 3
 			continue
 		}
-		// A word: letters, digits and inner apostrophes.
-		start := i
-		var lo, up int
-		curly := false
-		for {
-			if i+8 <= len(s) {
-				x := asciirun.Load64(s[i : i+8])
-				l8, u8, w8 := asciirun.Classify8(x)
-				stop := bits.TrailingZeros64(^w8 & highBits)
-				in := uint64(1)<<stop - 1 // the run's bytes; all eight when stop is 64
-				lo += bits.OnesCount64(l8 & in)
-				up += bits.OnesCount64(u8 & in)
-				i += stop >> 3
-				if stop == 64 {
-					continue
-				}
-			} else {
-				k, l1, u1 := asciirun.Run(s, i)
-				i, lo, up = k, lo+int(l1), up+int(u1)
-			}
-			if i+1 < len(s) && s[i] == '\'' && isLetter(s[i+1]) {
-				i++
-				continue
-			}
-			if i+3 < len(s) && s[i] == 0xE2 && s[i+1] == 0x80 && s[i+2] == 0x99 && isLetter(s[i+3]) {
-				// A curly apostrophe (’) reads as a straight one.
-				curly = true
-				i += 3
-				continue
-			}
+		break
+	}
+	sc.upper += up
+	sc.letters += lo + up
+	if lo == 0 && up >= 2 {
+		sc.run++
+		sc.capsRun = max(sc.capsRun, sc.run)
+	} else if lo+up > 0 {
+		sc.run = 0
+	}
+
+	// The key: the word's bytes are letters, digits and apostrophes, lower-cased by
+	// setting bit 5 (see foldedKey). A curly apostrophe needs the copy.
+	n := i - start
+	var k wordKey
+	if curly {
+		k = keyOf(appendLowerWord(sc.buf, s[start:i])[len(sc.buf):])
+		n = int(k.n)
+	} else if n <= 8 && start+8 <= len(s) {
+		p := (asciirun.Load64(s[start:]) | 0x2020202020202020) & (1<<(8*uint(n)) - 1)
+		h := (p ^ uint64(n)*0x9e3779b97f4a7c15) * 0xbf58476d1ce4e5b9
+		h ^= h >> 29
+		k = wordKey{prefix: p, n: uint32(n), h: uint32(h ^ h>>32)}
+	} else {
+		k = foldedKey(s, start, i)
+	}
+	// The lower-case copy, for a word with capitals or a curly apostrophe.
+	l0, l1 := int32(-1), int32(0)
+	if up > 0 || curly {
+		b0 := len(sc.buf)
+		sc.buf = appendLowerWord(sc.buf, s[start:i])
+		l0, l1 = int32(b0), int32(len(sc.buf))
+	}
+
+	// Look it up (see lexicon.lookup, which this is).
+	l := sc.l
+	x := int32(-1)
+	var flags uint8
+	for h := k.h & l.mask; ; h = (h + 1) & l.mask {
+		sl := &l.table[h]
+		if sl.n == 0 {
 			break
 		}
-		upper += up
-		letters += lo + up
-		if lo == 0 && up >= 2 {
-			run++
-			capsRun = max(capsRun, run)
-		} else if lo+up > 0 {
-			run = 0
-		}
-		// The word is written in place: one built whole and copied in would be stored
-		// in small pieces and loaded back in large ones, which stalls.
-		words = slices.Grow(words, 1)
-		words = words[:len(words)+1]
-		wd := &words[len(words)-1]
-		wd.start, wd.end, wd.l0, wd.l1, wd.sent = int32(start), int32(i), -1, 0, int32(len(sents))
-		n := i - start
-		var k wordKey
-		copied := up > 0 || curly
-		b0 := len(buf)
-		if copied {
-			buf = appendLowerWord(buf, s[start:i])
-			wd.l0, wd.l1 = int32(b0), int32(len(buf))
-			n = len(buf) - b0
-			k = keyOf(buf[b0:])
-		} else if n <= 8 && start+8 <= len(s) {
-			// foldedKey, inline for the common case.
-			p := (asciirun.Load64(s[start:]) | 0x2020202020202020) & (1<<(8*uint(n)) - 1)
-			h := (p ^ uint64(n)*0x9e3779b97f4a7c15) * 0xbf58476d1ce4e5b9
-			h ^= h >> 29
-			k = wordKey{prefix: p, n: uint32(n), h: uint32(h ^ h>>32)}
-		} else {
-			k = foldedKey(s, start, i)
-		}
-		wd.k = k
-		// Look it up (see lexicon.lookup, which this is).
-		x := int32(-1)
-		for h := k.h & mask; ; h = (h + 1) & mask {
-			sl := &table[h]
-			if sl.info == nil {
-				break
-			}
-			if sl.k == k && (n <= 8 || copied && sl.w == string(buf[b0:]) || !copied && sl.w == s[start:i]) {
-				x = int32(h)
-				break
-			}
-		}
-		slots = append(slots, x)
-		wd.content = n >= 3 && (x < 0 || table[x].info.flags&flagStop == 0)
-		if i < len(s) && s[i] == ' ' {
-			i++ // the space after a word, spared a trip through the switch
+		if sl.is(k) && (n <= 8 || sc.sameLong(l.spell[h], s, start, i, l0, l1)) {
+			x, flags = int32(h), sl.flags
+			break
 		}
 	}
-	if len(words) > sentFirst {
-		sents = append(sents, sentence{first: sentFirst, last: len(words), start: sentStart, end: len(s)})
+
+	// The word is written in place: one built whole and copied in would be stored in
+	// small pieces and loaded back in large ones, which stalls.
+	sc.words = slices.Grow(sc.words, 1)
+	sc.words = sc.words[:len(sc.words)+1]
+	wd := &sc.words[len(sc.words)-1]
+	wd.start, wd.end, wd.l0, wd.l1, wd.sent = int32(start), int32(i), l0, l1, int32(len(sc.sents))
+	wd.k = k
+	wd.content = n >= 3 && flags&flagStop == 0
+	sc.slots = append(sc.slots, x)
+	if i < len(s) && s[i] == ' ' {
+		i++ // the space after a word, spared a trip through the switch
 	}
-	t.words, t.slots, t.sents = words, slots, sents
-	t.letters, t.upper, t.bangs, t.capsRun = letters, upper, bangs, capsRun
-	if len(buf) > 0 {
-		t.low = string(buf) // one allocation for the words that needed lower-casing
+	return i
+}
+
+// sameLong reports whether w is the word s[start:end] in lower case: its copy in buf
+// at [l0, l1), or the source when it has no copy.
+func (sc *scanner) sameLong(w string, s string, start, end int, l0, l1 int32) bool {
+	if l0 >= 0 {
+		return w == string(sc.buf[l0:l1]) // compared in place: no copy is made
 	}
-	return buf
+	return w == s[start:end]
 }
 
 // Byte classes of scan's main loop.
