@@ -205,7 +205,7 @@ func ptr[T any](v T) *T { return &v }
 
 // quote shortens s for a feedback line, at a word boundary.
 func quote(s string) string {
-	if strings.ContainsAny(s, "\n\t\r") || strings.Contains(s, "  ") {
+	if needsFolding(s) {
 		s = strings.Join(strings.Fields(s), " ")
 	}
 	s = strings.TrimSpace(s)
@@ -221,4 +221,24 @@ func quote(s string) string {
 		}
 	}
 	return s[:cut] + "…"
+}
+
+// needsFolding reports whether s has a line break, a tab or two spaces in a row: white
+// space that a one-line quote folds.
+func needsFolding(s string) bool {
+	space := false
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\n', '\t', '\r':
+			return true
+		case ' ':
+			if space {
+				return true
+			}
+			space = true
+			continue
+		}
+		space = false
+	}
+	return false
 }

@@ -174,7 +174,7 @@ func (l *lexicon) read(t *text, s string, buf []byte) []byte {
 
 // info is the lexicon entry of word i of t, or nil when no lexicon knows the word.
 func (t *text) info(i int) *lexSlot {
-	if x := t.slots[i]; x >= 0 {
+	if x := t.words[i].slot; x >= 0 {
 		return &t.lex.table[x]
 	}
 	return nil
@@ -193,14 +193,14 @@ func (t *text) phraseAt(i, last, lex int) int {
 	if x == nil || x.starts&(1<<lex) == 0 {
 		return 0
 	}
-	slots := t.slots[i+1 : last]
+	after := t.words[i+1 : last]
 next:
-	for _, rest := range t.lex.rests[t.slots[i]][lex] { // longest first
-		if len(rest) > len(slots) {
+	for _, rest := range t.lex.rests[t.words[i].slot][lex] { // longest first
+		if len(rest) > len(after) {
 			continue
 		}
 		for k, id := range rest {
-			if slots[k] != id {
+			if after[k].slot != id {
 				continue next
 			}
 		}

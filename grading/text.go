@@ -23,10 +23,7 @@ type text struct {
 	letters, upper, bangs int
 	// capsRun is the longest run of words written in capitals (2+ letters).
 	capsRun int
-	// slots is each word's slot in lex.table, -1 for words no lexicon knows: indexes,
-	// not pointers, so that the garbage collector need not guard or scan them.
-	slots []int32
-	lex   *lexicon
+	lex     *lexicon
 }
 
 // word is where a word is in the source and in the lower-case copy. It holds no
@@ -38,6 +35,9 @@ type word struct {
 	// k is the lower-case word's key, computed while scanning, so lexicon and overlap
 	// look-ups need not read the word again.
 	k wordKey
+	// slot is the word's slot in lex.table, -1 for a word no lexicon knows: an
+	// index, not a pointer, so that the garbage collector need not guard or scan it.
+	slot int32
 	// content marks a word of three letters or more that is no stopword (set by
 	// scan): one that can show a reply is about this customer.
 	content bool
@@ -77,7 +77,7 @@ type sentence struct {
 // carrying all of it kept the compiler busy moving twenty values between registers and
 // the stack on every byte.
 func (t *text) scan(s string, buf []byte, l *lexicon) []byte {
-	sc := scanner{l: l, words: t.words[:0], slots: t.slots[:0], sents: t.sents[:0], buf: buf[:0]}
+	sc := scanner{l: l, words: t.words[:0], sents: t.sents[:0], buf: buf[:0]}
 	for i := 0; i < len(s); {
 		switch scanClass[s[i]] {
 		case scanSkip:
@@ -95,7 +95,7 @@ func (t *text) scan(s string, buf []byte, l *lexicon) []byte {
 	}
 	sc.endSentence(len(s), false)
 	t.src, t.low, t.lex = s, "", l
-	t.words, t.slots, t.sents = sc.words, sc.slots, sc.sents
+	t.words, t.sents = sc.words, sc.sents
 	t.letters, t.upper, t.bangs, t.capsRun = sc.letters, sc.upper, sc.bangs, sc.capsRun
 	if len(sc.buf) > 0 {
 		t.low = string(sc.buf) // one allocation for the words that needed lower-casing
@@ -107,7 +107,6 @@ func (t *text) scan(s string, buf []byte, l *lexicon) []byte {
 type scanner struct {
 	l     *lexicon
 	words []word
-	slots []int32
 	sents []sentence
 	// buf holds the lower-case copies of the words that had capitals.
 	buf []byte
@@ -254,7 +253,7 @@ func (sc *scanner) word(s string, i int) int {
 	wd.start, wd.end, wd.l0, wd.l1, wd.sent = int32(start), int32(i), l0, l1, int32(len(sc.sents))
 	wd.k = k
 	wd.content = n >= 3 && flags&flagStop == 0
-	sc.slots = append(sc.slots, x)
+	wd.slot = x
 	if i < len(s) && s[i] == ' ' {
 		i++ // the space after a word, spared a trip through the switch
 	}
@@ -299,19 +298,32 @@ const highBits = 0x8080808080808080
 // (0x20), which leaves digits and the apostrophe as they are.
 func foldedKey(s string, start, end int) wordKey {
 	n := end - start
-	if n > 8 || start+8 > len(s) {
-		var b [64]byte
-		if n > len(b) {
-			return keyOf(strings.ToLower(s[start:end]))
+	if start+(n+7)&^7 <= len(s) {
+		// Eight bytes at a time, the last load masked to the word (see keyOf).
+		const fold = 0x2020202020202020
+		p := asciirun.Load64(s[start:]) | fold
+		if n <= 8 {
+			return keyFinish(p&(1<<(8*uint(n))-1), n) // a shift by 64 gives 0: 0-1 keeps all
 		}
-		for j := range n {
-			b[j] = s[start+j] | 0x20
+		h := (p ^ uint64(n)*0x9e3779b97f4a7c15) * 0xbf58476d1ce4e5b9
+		for i := 8; i < n; i += 8 {
+			x := asciirun.Load64(s[start+i:]) | fold
+			if n-i < 8 {
+				x &= 1<<(8*uint(n-i)) - 1
+			}
+			h = (h ^ h>>31 ^ x) * 0xbf58476d1ce4e5b9
 		}
-		return keyOf(b[:n])
+		h ^= h >> 29
+		return wordKey{prefix: p, n: uint32(n), h: uint32(h ^ h>>32)}
 	}
-	p := asciirun.Load64(s[start:]) | 0x2020202020202020
-	p &= 1<<(8*uint(n)) - 1 // n is 1 to 8: a shift by 64 gives 0, and 0-1 is all ones
-	return keyFinish(p, n)
+	var b [64]byte
+	if n > len(b) {
+		return keyOf(strings.ToLower(s[start:end]))
+	}
+	for j := range n {
+		b[j] = s[start+j] | 0x20
+	}
+	return keyOf(b[:n])
 }
 
 // appendLowerWord appends the word w to buf in lower case, with its curly apostrophes
@@ -358,20 +370,6 @@ func keyOf[T string | []byte](w T) wordKey {
 	}
 	h ^= h >> 29
 	return wordKey{prefix: p, n: uint32(n), h: uint32(h ^ h>>32)}
-}
-
-// keyAt is keyOf(s[start:end]), reading the prefix in one load when s has eight bytes
-// from start.
-func keyAt(s string, start, end int) wordKey {
-	n := end - start
-	if n > 8 || start+8 > len(s) {
-		return keyOf(s[start:end])
-	}
-	p := asciirun.Load64(s[start:])
-	if n < 8 {
-		p &= 1<<(8*uint(n)) - 1
-	}
-	return keyFinish(p, n)
 }
 
 // keyFinish is the key of a word of n <= 8 bytes packed in p.

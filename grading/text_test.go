@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"os"
+	"strings"
 	"testing"
 
 	"chatdojo/grading/moves"
@@ -19,12 +20,16 @@ func TestWordKeys(t *testing.T) {
 		if ka, kb := keyOf(a), keyOf([]byte(a)); ka != kb {
 			t.Errorf("keyOf(%q) differs between string and bytes: %v, %v", a, ka, kb)
 		}
-		src := "xx " + a + " and more words after it"
-		if k := keyAt(src, 3, 3+len(a)); k != keyOf(a) {
-			t.Errorf("keyAt of %q inside a longer text = %v, want %v", a, k, keyOf(a))
-		}
-		if k := keyAt(a, 0, len(a)); k != keyOf(a) {
-			t.Errorf("keyAt of %q at the end of the text = %v, want %v", a, k, keyOf(a))
+		// foldedKey reads the key from the source with the capitals folded: inside a
+		// longer text (eight bytes at a time) and at its end (byte by byte).
+		for _, w := range []string{a, strings.ToUpper(a), strings.ToUpper(a[:1]) + a[1:]} {
+			src := "xx " + w + " and more words after it"
+			if k := foldedKey(src, 3, 3+len(w)); k != keyOf(a) {
+				t.Errorf("foldedKey of %q inside a longer text = %v, want %v", w, k, keyOf(a))
+			}
+			if k := foldedKey(w, 0, len(w)); k != keyOf(a) {
+				t.Errorf("foldedKey of %q at the end of the text = %v, want %v", w, k, keyOf(a))
+			}
 		}
 		for _, b := range words {
 			if got, want := sameWord(keyOf(a), a, keyOf(b), b), a == b; got != want {
