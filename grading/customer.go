@@ -9,13 +9,20 @@ func (l *lexicon) estimateMood(t *text, prev int) int {
 	score := 50
 	angry, worried, positive, leave := 0, 0, 0, 0
 	for i := 0; i < len(t.words); i++ {
+		x := t.info(i)
+		if x == nil {
+			continue // no lexicon knows the word
+		}
 		switch {
-		case t.flag(i, flagAngry):
+		case x.flags&flagAngry != 0:
 			angry++
-		case t.flag(i, flagWorried):
+		case x.flags&flagWorried != 0:
 			worried++
-		case t.flag(i, flagPositive):
+		case x.flags&flagPositive != 0:
 			positive++
+		}
+		if x.starts&(1<<lexLeave) == 0 {
+			continue
 		}
 		if n := t.phraseAt(i, len(t.words), lexLeave); n > 0 {
 			leave++
