@@ -3,7 +3,7 @@ GO       ?= go
 FUZZTIME ?= 30s
 BENCHTIME ?= 1s
 
-.PHONY: run practice test lint generate bench fuzz build eval loadtest test-ollama
+.PHONY: run practice test lint generate bench benchcost fuzz build eval loadtest test-ollama
 
 ADDR ?= 127.0.0.1:8080
 DB   ?= chatdojo.db
@@ -45,6 +45,11 @@ generate:
 ## bench: benchmarks (speed targets are measured here, never in tests)
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -cpu 1 -benchtime $(BENCHTIME) ./...
+
+## benchcost: the grader against VADER in instructions, mispredicted branches and cache
+## misses (valgrind), a reading that a busy machine does not disturb
+benchcost:
+	scripts/benchcost
 
 ## fuzz: run the fuzz targets, $(FUZZTIME) each
 fuzz:
