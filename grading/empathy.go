@@ -228,7 +228,7 @@ func (ws *wordSet) reset(n int, cs []*text) {
 		ws.gen = 1
 	}
 	ws.mask = uint32(len(ws.slots) - 1)
-	ws.texts = cs
+	ws.texts = append(ws.texts[:0], cs...) // a copy: cs is the caller's, often on its stack
 }
 
 // add puts word i of message ws.texts[c] in the set.
