@@ -74,11 +74,20 @@ type scratch struct {
 	texts       []text
 	moods       []int
 	buf         []byte
+	// The agent messages' moves, classified while reading (see Grade).
+	moveSets []moveSet
+	matches  [][]moves.Match
+	reading  moves.Reading
 }
 
 // New returns a grader that classifies moves with cls.
+//
+// The grader classifies with a copy of cls that also tags the words of its own lexicons
+// (see moves.Classifier.WithWords), so that a plain reply is tokenized once, for the
+// moves and for the grader's reading of it together.
 func New(cls *moves.Classifier, opts Options) *Grader {
-	g := &Grader{cls: cls, lex: newLexicon(), judge: opts.Judge, lookup: opts.Lookup}
+	lex := newLexicon()
+	g := &Grader{cls: cls.WithWords(lex.slots()), lex: lex, judge: opts.Judge, lookup: opts.Lookup}
 	g.scratch.New = func() any { return &scratch{} }
 	return g
 }
@@ -115,7 +124,21 @@ func (g *Grader) replyScore(customer, reply string) int {
 }
 
 func (g *Grader) classify(s string) (moveSet, []moves.Match) {
-	ms := g.cls.Classify(s)
+	return moveSetOf(g.cls.Classify(s))
+}
+
+// classifyRead classifies the agent message s and reads it into t: from what the
+// classifier read when s is plain, else by scanning it. buf is scratch space, returned
+// for reuse.
+func (g *Grader) classifyRead(t *text, s string, r *moves.Reading, buf []byte) (moveSet, []moves.Match, []byte) {
+	mv, ms := moveSetOf(g.cls.ClassifyReading(s, r))
+	if r.Plain {
+		return mv, ms, t.fromReading(s, r, buf, g.lex)
+	}
+	return mv, ms, g.lex.read(t, s, buf)
+}
+
+func moveSetOf(ms []moves.Match) (moveSet, []moves.Match) {
 	var set moveSet
 	for _, m := range ms {
 		set.add(m.Move)

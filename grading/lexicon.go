@@ -154,6 +154,15 @@ func newLexicon() *lexicon {
 	return l
 }
 
+// slots maps every word of the lexicon to its slot in the table.
+func (l *lexicon) slots() map[string]int32 {
+	m := make(map[string]int32, len(l.words))
+	for w := range l.words {
+		m[w] = l.lookup(w, keyOf(w))
+	}
+	return m
+}
+
 // lookup finds a word's slot in the table by its key, or -1.
 func (l *lexicon) lookup(w string, k wordKey) int32 {
 	for i := k.h & l.mask; ; i = (i + 1) & l.mask {

@@ -70,7 +70,18 @@ func (g *Grader) Grade(ctx context.Context, tr scenarios.Transcript) (Grade, err
 	if tr.StartMood != nil {
 		prev = *tr.StartMood
 	}
+	if cap(work.moveSets) < len(msgs) {
+		work.moveSets = make([]moveSet, len(msgs))
+		work.matches = make([][]moves.Match, len(msgs))
+	}
+	moveSets, matchLists := work.moveSets[:len(msgs)], work.matches[:len(msgs)]
+	defer clear(matchLists) // the pooled scratch keeps no result alive
 	for i, m := range msgs {
+		if m.Role == scenarios.RoleAgent {
+			// The reply is classified and read in one go (see classifyRead).
+			moveSets[i], matchLists[i], buf = g.classifyRead(&texts[i], m.Text, &work.reading, buf)
+			continue
+		}
 		buf = g.lex.read(&texts[i], m.Text, buf)
 		if m.Role != scenarios.RoleCustomer {
 			continue
@@ -130,7 +141,7 @@ func (g *Grader) Grade(ctx context.Context, tr scenarios.Transcript) (Grade, err
 			continue
 		}
 		a := &texts[i]
-		mv, matches := g.classify(m.Text)
+		mv, matches := moveSets[i], matchLists[i]
 		// The reply is read against the customer's first message (which usually
 		// states the problem) and their last three: what they said earlier is still
 		// what the conversation is about.

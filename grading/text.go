@@ -7,6 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"chatdojo/grading/moves"
 	"chatdojo/internal/asciirun"
 )
 
@@ -64,7 +65,6 @@ func (t *text) wlen(i int) int {
 // sentence is a span of words; question reports a sentence that ends with "?".
 type sentence struct {
 	first, last int // word indexes, last exclusive
-	start, end  int // byte offsets in the source
 	question    bool
 }
 
@@ -87,13 +87,13 @@ func (t *text) scan(s string, buf []byte, l *lexicon) []byte {
 		case scanStop:
 			i = sc.stop(s, i)
 		case scanLine:
-			sc.endSentence(i, false)
+			sc.endSentence(false)
 			i++
 		default:
 			i = sc.high(s, i)
 		}
 	}
-	sc.endSentence(len(s), false)
+	sc.endSentence(false)
 	t.src, t.low, t.lex = s, "", l
 	t.words, t.sents = sc.words, sc.sents
 	t.letters, t.upper, t.bangs, t.capsRun = sc.letters, sc.upper, sc.bangs, sc.capsRun
@@ -101,6 +101,63 @@ func (t *text) scan(s string, buf []byte, l *lexicon) []byte {
 		t.low = string(sc.buf) // one allocation for the words that needed lower-casing
 	}
 	return sc.buf
+}
+
+// fromReading fills t from what the moves classifier read of s, a plain message (see
+// moves.Reading): the same words and sentences scan finds, whose lexicon slots the
+// classifier has looked up on the way (see moves.Classifier.WithWords). buf is reused
+// for the lower-case copy.
+func (t *text) fromReading(s string, r *moves.Reading, buf []byte, l *lexicon) []byte {
+	words := slices.Grow(t.words[:0], len(r.Words))[:len(r.Words)]
+	buf = buf[:0]
+	letters, upper, capsRun, run := 0, 0, 0, 0
+	for i := range r.Words {
+		rw := &r.Words[i]
+		start, end := int(rw.Start), int(rw.End)
+		n, up, lo := end-start, int(rw.Upper), int(rw.Letters-rw.Upper)
+		upper += up
+		letters += lo + up
+		if lo == 0 && up >= 2 {
+			run++
+			capsRun = max(capsRun, run)
+		} else if lo+up > 0 {
+			run = 0
+		}
+		var k wordKey
+		if n <= 8 && start+8 <= len(s) {
+			p := (asciirun.Load64(s[start:]) | 0x2020202020202020) & (1<<(8*uint(n)) - 1)
+			h := (p ^ uint64(n)*0x9e3779b97f4a7c15) * 0xbf58476d1ce4e5b9
+			h ^= h >> 29
+			k = wordKey{prefix: p, n: uint32(n), h: uint32(h ^ h>>32)}
+		} else {
+			k = foldedKey(s, start, end)
+		}
+		l0, l1 := int32(-1), int32(0)
+		if up > 0 {
+			b0 := len(buf)
+			buf = appendLowerWord(buf, s[start:end])
+			l0, l1 = int32(b0), int32(len(buf))
+		}
+		var flags uint8
+		if rw.Aux >= 0 {
+			flags = l.table[rw.Aux].flags
+		}
+		// Written in place, field by field (see scanner.word).
+		wd := &words[i]
+		wd.start, wd.end, wd.l0, wd.l1, wd.sent = rw.Start, rw.End, l0, l1, rw.Sentence
+		wd.k, wd.slot, wd.content = k, rw.Aux, n >= 3 && flags&flagStop == 0
+	}
+	sents := t.sents[:0]
+	for _, rs := range r.Sentences {
+		sents = append(sents, sentence{first: int(rs.First), last: int(rs.End), question: rs.Question})
+	}
+	t.src, t.low, t.lex = s, "", l
+	t.words, t.sents = words, sents
+	t.letters, t.upper, t.bangs, t.capsRun = letters, upper, strings.Count(s, "!"), capsRun
+	if len(buf) > 0 {
+		t.low = string(buf)
+	}
+	return buf
 }
 
 // scanner is the state of one scan.
@@ -113,17 +170,16 @@ type scanner struct {
 	// letters, upper, bangs and capsRun are text's; run is the current run of words
 	// in capitals.
 	letters, upper, bangs, capsRun, run int
-	// sentStart and sentFirst are where the current sentence starts, in bytes and in
-	// words.
-	sentStart, sentFirst int
+	// sentFirst is the current sentence's first word.
+	sentFirst int
 }
 
-// endSentence closes the current sentence at byte end, if it has a word.
-func (sc *scanner) endSentence(end int, question bool) {
+// endSentence closes the current sentence, if it has a word.
+func (sc *scanner) endSentence(question bool) {
 	if len(sc.words) > sc.sentFirst {
-		sc.sents = append(sc.sents, sentence{first: sc.sentFirst, last: len(sc.words), start: sc.sentStart, end: end, question: question})
+		sc.sents = append(sc.sents, sentence{first: sc.sentFirst, last: len(sc.words), question: question})
 	}
-	sc.sentFirst, sc.sentStart = len(sc.words), end
+	sc.sentFirst = len(sc.words)
 }
 
 // stop reads the run of . ? ! at i and returns where it ends.
@@ -147,7 +203,7 @@ func (sc *scanner) stop(s string, i int) int {
 	if c == '.' && !q && j-i == 1 && j < len(s) && s[j] != ' ' && s[j] != '\n' {
 		return j
 	}
-	sc.endSentence(j, q)
+	sc.endSentence(q)
 	return j
 }
 

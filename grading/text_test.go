@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -131,4 +132,52 @@ func BenchmarkGraderParts(b *testing.B) {
 			g.lex.mechanisms(&p.a, []*text{&p.c}, p.mv, &seen)
 		}
 	})
+}
+
+// TestReadingMatchesScan checks that a reply read from what the moves classifier read
+// of it (text.fromReading) is the same text that scanning it gives: every text of the
+// moves corpus and of the labelled set that the classifier reads as plain.
+func TestReadingMatchesScan(t *testing.T) {
+	g := New(moves.New(), Options{})
+	var texts []string
+	for _, path := range []string{"moves/testdata/outputs.golden.json"} {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cases []struct{ Text string }
+		if err := json.Unmarshal(b, &cases); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cases {
+			texts = append(texts, c.Text)
+		}
+	}
+	texts = append(texts, "I'M SO SORRY!!! Your ORDER hasn't come. Is it 3.5 days? No.\nOK then",
+		"Frustrating, EXTRAORDINARILY frustrating... I understand", "a b c. d")
+	var r moves.Reading
+	plain := 0
+	for _, s := range texts {
+		var fromScan, fromReading text
+		g.lex.read(&fromScan, s, nil)
+		_, _, _ = g.classifyRead(&fromReading, s, &r, nil)
+		if !r.Plain {
+			continue
+		}
+		plain++
+		for i := range fromScan.words {
+			if i < len(fromReading.words) && fromScan.w(i) != fromReading.w(i) {
+				t.Errorf("%q: word %d is %q read, %q scanned", s, i, fromReading.w(i), fromScan.w(i))
+			}
+		}
+		fromScan.low, fromReading.low = "", "" // compared word by word above
+		if !reflect.DeepEqual(fromScan.words, fromReading.words) || !reflect.DeepEqual(fromScan.sents, fromReading.sents) ||
+			fromScan.letters != fromReading.letters || fromScan.upper != fromReading.upper ||
+			fromScan.bangs != fromReading.bangs || fromScan.capsRun != fromReading.capsRun {
+			t.Errorf("%q: read from the classifier\n%+v\nscanned\n%+v", s, fromReading, fromScan)
+		}
+	}
+	if plain < 1000 {
+		t.Errorf("only %d plain texts: the check covers too little", plain)
+	}
 }

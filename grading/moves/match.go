@@ -258,7 +258,7 @@ func (c *Classifier) indexTokens() {
 	}
 	a.preEnt = make([]spelling, len(c.prefixes.nodes))
 	for n := range a.preEnt {
-		a.preEnt[n].id = -1
+		a.preEnt[n].id, a.preEnt[n].aux = -1, -1
 		fill(&a.preEnt[n], int32(n))
 	}
 	for i := range c.words.spell {
@@ -270,7 +270,7 @@ func (c *Classifier) indexTokens() {
 // bareToken is the token of vocabulary id (or -1) before any flag of the word or of
 // its place: its sets, its filter bits and its root edges.
 func (a *automaton) bareToken(id int32) token {
-	t := token{id: id, bits: filter{words: anyToken}, col: a.outside}
+	t := token{id: id, bits: filter{words: anyToken}, col: a.outside, aux: -1}
 	if id >= 0 {
 		t.col = id
 		t.bits = a.wordBits[id]

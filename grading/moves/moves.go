@@ -91,6 +91,11 @@ type scratch struct {
 	keys   []uint64   // ev as sort keys
 	merged []moveSpan // ev sorted, overlapping passages merged
 	caps   bool       // a token is in capitals
+	// mixed records that the message has something a plain reading takes otherwise
+	// (see Reading): a word with a letter, digit or apostrophe outside ASCII, an
+	// emoji, "…", a carriage return, "/s", an apostrophe before a digit, a dot before
+	// punctuation.
+	mixed bool
 }
 
 type moveSpan struct {
@@ -109,6 +114,7 @@ func (s *scratch) reset() {
 	s.maxHit = 0
 	s.ev = s.ev[:0]
 	s.caps = false
+	s.mixed = false
 }
 
 // maxText is the most of a message Classify reads. No chat message comes near it; the cap
@@ -259,11 +265,20 @@ func (c *Classifier) Moves(text string) []scenarios.Move {
 // Classify returns the moves of text, sorted by Move.Rank, each at most once, with the
 // words that triggered it.
 func (c *Classifier) Classify(text string) []Match {
-	if len(text) > maxText {
+	return c.classify(text, nil)
+}
+
+// classify is Classify, filling r (when not nil) with what it read of text.
+func (c *Classifier) classify(text string, r *Reading) []Match {
+	whole := len(text) <= maxText
+	if !whole {
 		text = text[:maxText]
 	}
 	s := c.pool.Get().(*scratch)
 	c.tokenize(s, text)
+	if r != nil {
+		r.fill(s, whole)
+	}
 	c.match(s)
 	c.filter(s)
 	c.limits(s)

@@ -51,6 +51,7 @@ type token struct {
 	col        int32   // the word's column in the automaton's accept bitsets (see indexAccept)
 	bits       filter  // the word and its sets folded, for the automaton's filter (see fedge)
 	root       rootRun // the root edges the word takes
+	aux        int32   // the caller's number for the word (see WithWords), -1 for none
 }
 
 // sentence is a run of tokens ended by . ! ? … or a line break.
@@ -70,6 +71,8 @@ func isWordRune(r rune) bool {
 	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
+
+func isASCIILetter(b byte) bool { return b|0x20 >= 'a' && b|0x20 <= 'z' }
 
 // isApostrophe covers the straight and the curly apostrophe, which phones insert.
 func isApostrophe(r rune) bool { return r == '\'' || r == '’' || r == '‘' || r == '`' }
@@ -267,6 +270,9 @@ words:
 				if !c.innerApostrophe(text, i, j, 1) {
 					break
 				}
+				if !isASCIILetter(text[j+1]) {
+					s.mixed = true // "90'5": a plain reading ends the word at the apostrophe
+				}
 				j++
 				continue
 			} else if b < utf8.RuneSelf && b != '`' {
@@ -359,7 +365,7 @@ words:
 		t.sent, t.clause = st.sent, st.clause
 		t.flags, t.upper, t.letters = f, int32(upper), int32(upper+lower)
 		t.pre, t.row, t.col = int32(sp.pre), sp.row, sp.col
-		t.bits, t.root = sp.bits, sp.root
+		t.bits, t.root, t.aux = sp.bits, sp.root, sp.aux
 		i = j
 		if i < len(text) && text[i] == ' ' {
 			i++ // the space after a word, spared a trip through the switch
@@ -379,6 +385,9 @@ func (c *Classifier) punct(s *scratch, st *tokState, text string, i int) int {
 	case cLine:
 		st.endSentence(s, i, false)
 		s.qOpen = -1
+		if text[i] == '\r' {
+			s.mixed = true
+		}
 	case cQuote:
 		c.quote(s, text, i, 1)
 	case cClause:
@@ -390,6 +399,7 @@ func (c *Classifier) punct(s *scratch, st *tokState, text string, i int) int {
 		}
 	case cSlash:
 		if c.slashS(s, text, i) {
+			s.mixed = true
 			// "/s" is a token of its own, outside the clause logic.
 			n := len(s.toks) - 1
 			t := &s.toks[n]
@@ -404,11 +414,13 @@ func (c *Classifier) punct(s *scratch, st *tokState, text string, i int) int {
 		r, n := decode(text, i)
 		switch {
 		case isEmoji(r):
+			s.mixed = true // a token of its own, where a plain reading sees a separator
 			c.emojiToken(s, text, i, n)
 			st.place(s)
 		case isWordRune(r):
 			return c.wordTokenSlow(s, st, text, i)
 		case r == '…':
+			s.mixed = true // a plain reading goes on past it
 			return c.stops(s, st, text, i)
 		case isQuote(r):
 			c.quote(s, text, i, n)
@@ -449,6 +461,9 @@ run:
 		if q, _ := decode(text, j); isWordRune(q) {
 			return j
 		}
+		if b := text[j]; b != ' ' && b != '\n' {
+			s.mixed = true // a plain reading goes on past a dot before ")" or a quotation mark
+		}
 	}
 	st.endSentence(s, j, question)
 	return j
@@ -466,12 +481,13 @@ func (s *scratch) pushWord(sp *spelling, i, j int, f uint32, upper, lower int32)
 	t.sent, t.clause = 0, 0 // set by tokState.place
 	t.flags, t.upper, t.letters = f, upper, upper+lower
 	t.pre, t.row, t.col = int32(sp.pre), sp.row, sp.col
-	t.bits, t.root = sp.bits, sp.root
+	t.bits, t.root, t.aux = sp.bits, sp.root, sp.aux
 }
 
 // wordTokenSlow is the tokenizer's word path for any word: it lowercases the word rune by rune into
 // s.buf, normalising its apostrophes, and looks that up.
 func (c *Classifier) wordTokenSlow(s *scratch, st *tokState, text string, i int) int {
+	s.mixed = true
 	var flags uint32
 	var upper, lower int32
 	buf := s.buf[:0]

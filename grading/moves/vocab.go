@@ -41,6 +41,7 @@ type spelling struct {
 	col   int32
 	bits  filter // as token.bits
 	root  rootRun
+	aux   int32 // as token.aux
 }
 
 // keyed is the longest word a key holds whole; longer words also compare their tail.
@@ -132,7 +133,7 @@ func (v *vocab) seal(weight map[string]int) {
 	for i, w := range v.words {
 		k0, k1 := bytesKey([]byte(w))
 		key := key0(k0, len(w))
-		v.spell[i] = spelling{key: key, k1: k1, n: uint16(min(len(w), math.MaxUint16)), id: v.ids[w]}
+		v.spell[i] = spelling{key: key, k1: k1, n: uint16(min(len(w), math.MaxUint16)), id: v.ids[w], aux: -1}
 		if len(w) > keyed {
 			v.tails[i] = w[keyed:]
 		}
