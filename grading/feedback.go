@@ -106,11 +106,11 @@ func around(reply, ev string) string {
 		return ev
 	}
 	start := i
-	for start > 0 && !isSentenceEnd(reply, start-1) {
+	for start > 0 && (!maybeSentenceEnd[reply[start-1]] || !isSentenceEnd(reply, start-1)) {
 		start--
 	}
 	end := i + len(ev)
-	for end < len(reply) && !isSentenceEnd(reply, end) {
+	for end < len(reply) && (!maybeSentenceEnd[reply[end]] || !isSentenceEnd(reply, end)) {
 		end++
 	}
 	if end < len(reply) {
@@ -118,6 +118,10 @@ func around(reply, ev string) string {
 	}
 	return strings.TrimSpace(reply[start:end])
 }
+
+// maybeSentenceEnd marks the bytes isSentenceEnd may say yes to: a table look-up
+// spares the test on every other byte.
+var maybeSentenceEnd = [256]bool{'?': true, '!': true, '\n': true, '.': true}
 
 // isSentenceEnd reports whether s[i] ends a sentence; the dot of "£49.99" does not.
 func isSentenceEnd(s string, i int) bool {

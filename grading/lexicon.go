@@ -50,7 +50,12 @@ type lexicon struct {
 	table []lexSlot
 	spell []string
 	rests [][nLex][][]int32
-	mask  uint32
+	// seconds has, per slot and phrase lexicon, a bit for the second word of every
+	// phrase that starts with the slot's word (see secondBit), and oneWord for a phrase
+	// of that word alone: most words that start a phrase start none where they stand,
+	// and the word after them tells so at once.
+	seconds [][nLex]uint64
+	mask    uint32
 }
 
 // lexSlot is a word of the table: its key, unpacked, and its wordInfo flags and starts.
@@ -124,6 +129,7 @@ func newLexicon() *lexicon {
 	}
 	l.table, l.mask = make([]lexSlot, size), uint32(size-1)
 	l.spell, l.rests = make([]string, size), make([][nLex][][]int32, size)
+	l.seconds = make([][nLex]uint64, size)
 	for w, x := range l.words {
 		if len(w) == 0 || len(w) > math.MaxUint16 {
 			panic("grading: a lexicon word of " + strconv.Itoa(len(w)) + " bytes")
@@ -148,7 +154,15 @@ func newLexicon() *lexicon {
 				x.rests[lex] = append(x.rests[lex], slots)
 			}
 			slices.SortStableFunc(x.rests[lex], func(a, b []int32) int { return len(b) - len(a) })
-			l.rests[l.lookup(first, keyOf(first))][lex] = x.rests[lex]
+			at := l.lookup(first, keyOf(first))
+			l.rests[at][lex] = x.rests[lex]
+			for _, rest := range x.rests[lex] {
+				if len(rest) == 0 {
+					l.seconds[at][lex] |= oneWord
+				} else {
+					l.seconds[at][lex] |= secondBit(rest[0])
+				}
+			}
 		}
 	}
 	return l
@@ -195,6 +209,12 @@ func (t *text) flag(i int, f uint8) bool {
 	return x != nil && x.flags&f != 0
 }
 
+// oneWord is the bit of lexicon.seconds for a phrase of one word; the others stand for
+// second words, by slot modulo 63.
+const oneWord = 1 << 63
+
+func secondBit(slot int32) uint64 { return 1 << (uint32(slot) % 63) }
+
 // phraseAt is the length in words of the longest phrase of lexicon lex that starts at
 // word i of t and ends before word last, or 0.
 func (t *text) phraseAt(i, last, lex int) int {
@@ -203,6 +223,14 @@ func (t *text) phraseAt(i, last, lex int) int {
 		return 0
 	}
 	after := t.words[i+1 : last]
+	seconds := t.lex.seconds[t.words[i].slot][lex]
+	if len(after) == 0 || after[0].slot < 0 || seconds&secondBit(after[0].slot) == 0 {
+		// No phrase of two words or more can start here.
+		if seconds&oneWord != 0 {
+			return 1
+		}
+		return 0
+	}
 next:
 	for _, rest := range t.lex.rests[t.words[i].slot][lex] { // longest first
 		if len(rest) > len(after) {
