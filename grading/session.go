@@ -211,7 +211,11 @@ func (g *Grader) Grade(ctx context.Context, tr scenarios.Transcript) (Grade, err
 				target = firstTarget
 			}
 			if timings == nil {
-				timings = make([]int, agents)
+				if agents <= len(vals.timings) {
+					timings = vals.timings[:agents] // a short conversation's share the allocation
+				} else {
+					timings = make([]int, agents)
+				}
 			}
 			timings[len(gr.Turns)] = timingScore(rt, target)
 			t.Scores.Timing = &timings[len(gr.Turns)]
@@ -434,6 +438,8 @@ type values struct {
 	ints   [7]int
 	floats [3]float64
 	ni, nf int
+	// timings holds the turns' timing scores when there are no more of them.
+	timings [4]int
 }
 
 func (v *values) int(x int) *int {
