@@ -74,10 +74,14 @@ type scratch struct {
 	texts       []text
 	moods       []int
 	buf         []byte
-	// The agent messages' moves, classified while reading (see Grade).
-	moveSets []moveSet
-	matches  [][]moves.Match
-	reading  moves.Reading
+	// The agent messages' moves, classified while reading (see Grade): every message's
+	// matches and their evidence in two buffers, message i's at [matchLo[i],
+	// matchHi[i]) of matches.
+	moveSets         []moveSet
+	matchLo, matchHi []int
+	matches          []moves.Match
+	evidence         []string
+	reading          moves.Reading
 }
 
 // New returns a grader that classifies moves with cls.
@@ -127,15 +131,19 @@ func (g *Grader) classify(s string) (moveSet, []moves.Match) {
 	return moveSetOf(g.cls.Classify(s))
 }
 
-// classifyRead classifies the agent message s and reads it into t: from what the
-// classifier read when s is plain, else by scanning it. buf is scratch space, returned
-// for reuse.
-func (g *Grader) classifyRead(t *text, s string, r *moves.Reading, buf []byte) (moveSet, []moves.Match, []byte) {
-	mv, ms := moveSetOf(g.cls.ClassifyReading(s, r))
-	if r.Plain {
-		return mv, ms, t.fromReading(s, r, buf, g.lex)
+// classifyRead classifies the agent message s, appending its matches to w.matches (and
+// their evidence to w.evidence), and reads it into t: from what the classifier read when
+// s is plain, else by scanning it. It returns the message's moves.
+func (g *Grader) classifyRead(t *text, s string, w *scratch) moveSet {
+	n0 := len(w.matches)
+	w.matches, w.evidence = g.cls.ClassifyReading(s, &w.reading, w.matches, w.evidence)
+	mv, _ := moveSetOf(w.matches[n0:])
+	if w.reading.Plain {
+		w.buf = t.fromReading(s, &w.reading, w.buf, g.lex)
+	} else {
+		w.buf = g.lex.read(t, s, w.buf)
 	}
-	return mv, ms, g.lex.read(t, s, buf)
+	return mv
 }
 
 func moveSetOf(ms []moves.Match) (moveSet, []moves.Match) {

@@ -65,21 +65,29 @@ func (g *Grader) Grade(ctx context.Context, tr scenarios.Transcript) (Grade, err
 		gr.MoodSource = MoodSimulator
 	}
 	buf := work.buf
-	defer func() { work.buf = buf }()
 	prev := -1
 	if tr.StartMood != nil {
 		prev = *tr.StartMood
 	}
 	if cap(work.moveSets) < len(msgs) {
 		work.moveSets = make([]moveSet, len(msgs))
-		work.matches = make([][]moves.Match, len(msgs))
+		work.matchLo, work.matchHi = make([]int, len(msgs)), make([]int, len(msgs))
 	}
-	moveSets, matchLists := work.moveSets[:len(msgs)], work.matches[:len(msgs)]
-	defer clear(matchLists) // the pooled scratch keeps no result alive
+	moveSets, matchLo, matchHi := work.moveSets[:len(msgs)], work.matchLo[:len(msgs)], work.matchHi[:len(msgs)]
+	work.matches, work.evidence = work.matches[:0], work.evidence[:0]
+	defer func() {
+		// The pooled scratch keeps no message alive: the evidence is slices of them.
+		clear(work.matches)
+		clear(work.evidence)
+	}()
 	for i, m := range msgs {
 		if m.Role == scenarios.RoleAgent {
 			// The reply is classified and read in one go (see classifyRead).
-			moveSets[i], matchLists[i], buf = g.classifyRead(&texts[i], m.Text, &work.reading, buf)
+			work.buf = buf
+			matchLo[i] = len(work.matches)
+			moveSets[i] = g.classifyRead(&texts[i], m.Text, work)
+			matchHi[i] = len(work.matches)
+			buf = work.buf
 			continue
 		}
 		buf = g.lex.read(&texts[i], m.Text, buf)
@@ -93,6 +101,11 @@ func (g *Grader) Grade(ctx context.Context, tr scenarios.Transcript) (Grade, err
 		}
 		prev = moods[i]
 	}
+	work.buf = buf
+	// The turns' moves and evidence, and the words of the evidence, each in one
+	// allocation for the whole conversation (see block).
+	blocks := newBlocks(len(work.matches), len(work.evidence), agents)
+
 	startMood := 50
 	if tr.StartMood != nil {
 		startMood = *tr.StartMood
@@ -141,7 +154,7 @@ func (g *Grader) Grade(ctx context.Context, tr scenarios.Transcript) (Grade, err
 			continue
 		}
 		a := &texts[i]
-		mv, matches := moveSets[i], matchLists[i]
+		mv, matches := moveSets[i], work.matches[matchLo[i]:matchHi[i]]
 		// The reply is read against the customer's first message (which usually
 		// states the problem) and their last three: what they said earlier is still
 		// what the conversation is about.
@@ -188,7 +201,7 @@ func (g *Grader) Grade(ctx context.Context, tr scenarios.Transcript) (Grade, err
 				break
 			}
 		}
-		t := Turn{Index: i, Text: m.Text, Moves: moveList(matches), Evidence: evidenceOf(matches, r), Empathy: judgement.Mechanisms}
+		t := Turn{Index: i, Text: m.Text, Moves: blocks.moves(matches), Evidence: blocks.evidence(matches, r), Empathy: judgement.Mechanisms}
 		needScale := 1.0
 		if shownAt >= 0 && mood >= shownMood {
 			needScale = 0.5
@@ -468,22 +481,51 @@ func moveList(ms []moves.Match) []scenarios.Move {
 	return out
 }
 
-// evidenceOf maps each move and mechanism to the words that earned it.
-func evidenceOf(ms []moves.Match, r mechanismResult) Evidence {
-	ev := make(Evidence, 0, len(ms)+3)
-	for _, m := range ms {
-		ev = ev.insert(string(m.Move), m.Evidence)
+// blocks hold a conversation's turns' moves and evidence, which would otherwise take
+// three allocations a turn: each turn takes its share of the three.
+type blocks struct {
+	mv    []scenarios.Move
+	ev    []EvidenceEntry
+	words []string
+}
+
+// newBlocks makes the blocks for a conversation of agents turns, whose messages have
+// matches moves with evidence pieces of evidence in all.
+func newBlocks(matches, evidence, agents int) blocks {
+	return blocks{
+		mv:    make([]scenarios.Move, 0, matches),
+		ev:    make([]EvidenceEntry, 0, matches+3*agents),
+		words: make([]string, 0, evidence+3*agents),
 	}
-	var block []string // the mechanisms' one-word lists, in one allocation
-	for i, x := range [...]struct{ name, words string }{{"emotional_reaction", r.er}, {"interpretation", r.in}, {"exploration", r.ex}} {
+}
+
+// moves is a turn's list of moves, out of the block.
+func (b *blocks) moves(ms []moves.Match) []scenarios.Move {
+	n := len(b.mv)
+	for _, m := range ms {
+		b.mv = append(b.mv, m.Move)
+	}
+	return b.mv[n:len(b.mv):len(b.mv)]
+}
+
+// evidence maps each move and mechanism of a turn to the words that earned it, out of
+// the blocks.
+func (b *blocks) evidence(ms []moves.Match, r mechanismResult) Evidence {
+	n := len(b.ev)
+	ev := Evidence(b.ev[n:n:min(n+len(ms)+3, cap(b.ev))])
+	for _, m := range ms {
+		w := len(b.words)
+		b.words = append(b.words, m.Evidence...)
+		ev = ev.insert(string(m.Move), b.words[w:len(b.words):len(b.words)])
+	}
+	for _, x := range [...]struct{ name, words string }{{"emotional_reaction", r.er}, {"interpretation", r.in}, {"exploration", r.ex}} {
 		if x.words != "" {
-			if block == nil {
-				block = make([]string, 3)
-			}
-			block[i] = x.words
-			ev = ev.insert(x.name, block[i:i+1:i+1])
+			b.words = append(b.words, x.words)
+			w := len(b.words)
+			ev = ev.insert(x.name, b.words[w-1:w:w])
 		}
 	}
+	b.ev = b.ev[:n+len(ev)]
 	return ev
 }
 

@@ -155,13 +155,14 @@ func TestReadingMatchesScan(t *testing.T) {
 	}
 	texts = append(texts, "I'M SO SORRY!!! Your ORDER hasn't come. Is it 3.5 days? No.\nOK then",
 		"Frustrating, EXTRAORDINARILY frustrating... I understand", "a b c. d")
-	var r moves.Reading
+	var w scratch
 	plain := 0
 	for _, s := range texts {
 		var fromScan, fromReading text
 		g.lex.read(&fromScan, s, nil)
-		_, _, _ = g.classifyRead(&fromReading, s, &r, nil)
-		if !r.Plain {
+		w.buf = nil // each text its own lower-case copies
+		g.classifyRead(&fromReading, s, &w)
+		if !w.reading.Plain {
 			continue
 		}
 		plain++

@@ -90,6 +90,7 @@ type scratch struct {
 	ev     []moveSpan
 	keys   []uint64   // ev as sort keys
 	merged []moveSpan // ev sorted, overlapping passages merged
+	moves  int        // the moves in merged
 	caps   bool       // a token is in capitals
 	// mixed records that the message has something a plain reading takes otherwise
 	// (see Reading): a word with a letter, digit or apostrophe outside ASCII, an
@@ -265,11 +266,16 @@ func (c *Classifier) Moves(text string) []scenarios.Move {
 // Classify returns the moves of text, sorted by Move.Rank, each at most once, with the
 // words that triggered it.
 func (c *Classifier) Classify(text string) []Match {
-	return c.classify(text, nil)
+	s, text := c.run(text, nil)
+	out := c.result(s, text)
+	c.done(s)
+	return out
 }
 
-// classify is Classify, filling r (when not nil) with what it read of text.
-func (c *Classifier) classify(text string, r *Reading) []Match {
+// run classifies text up to its matches, merged in s (see merge), filling r (when not
+// nil) with what it read of text. It returns the text it read, at most maxText bytes;
+// done returns s to the pool.
+func (c *Classifier) run(text string, r *Reading) (*scratch, string) {
 	whole := len(text) <= maxText
 	if !whole {
 		text = text[:maxText]
@@ -285,11 +291,14 @@ func (c *Classifier) classify(text string, r *Reading) []Match {
 	c.sarcasm(s)
 	c.questions(s)
 	c.shouting(s)
-	out := c.result(s, text)
+	c.merge(s)
+	return s, text
+}
+
+func (c *Classifier) done(s *scratch) {
 	if len(s.toks) <= maxScratch {
 		c.pool.Put(s)
 	}
-	return out
 }
 
 // filter drops hits whose place or a negator rules them out, then applies vetoes.
@@ -594,6 +603,18 @@ func (c *Classifier) shouting(s *scratch) {
 // result gathers the evidence of live hits, merges overlapping passages and builds the
 // matches in reporting order.
 func (c *Classifier) result(s *scratch, text string) []Match {
+	if len(s.merged) == 0 {
+		return nil
+	}
+	out, evidence := newResult(s.moves, len(s.merged))
+	c.emit(s, text, out, evidence)
+	return out
+}
+
+// merge collects the passages of the hits that survived, sorted by move and merged where
+// they overlap, in s.merged, and counts their moves in s.moves.
+func (c *Classifier) merge(s *scratch) {
+	s.merged, s.moves = s.merged[:0], 0
 	for i := range s.hits {
 		h := &s.hits[i]
 		if h.dead || h.move < 0 {
@@ -607,7 +628,7 @@ func (c *Classifier) result(s *scratch, text string) []Match {
 		s.ev = append(s.ev, moveSpan{m, span{s.toks[h.start].start, s.toks[h.end-1].end}})
 	}
 	if len(s.ev) == 0 {
-		return nil
+		return
 	}
 	// Sort by move, then start, then longest first, as packed integers: a plain sort of
 	// a few numbers, with no comparison function to call.
@@ -616,8 +637,7 @@ func (c *Classifier) result(s *scratch, text string) []Match {
 		s.keys = append(s.keys, evKey(e))
 	}
 	slices.Sort(s.keys)
-	// Merge the overlapping passages of each move, then make the result (see newResult).
-	s.merged = s.merged[:0]
+	// Merge the overlapping passages of each move.
 	moves := 0
 	for i, k := range s.keys {
 		e := evSpan(k)
@@ -631,7 +651,12 @@ func (c *Classifier) result(s *scratch, text string) []Match {
 		}
 		s.merged = append(s.merged, e)
 	}
-	out, evidence := newResult(moves, len(s.merged))
+	s.moves = moves
+}
+
+// emit writes the matches of s.merged to out, s.moves of them, and their evidence, as
+// passages of text, to evidence, len(s.merged) of them.
+func (c *Classifier) emit(s *scratch, text string, out []Match, evidence []string) {
 	k := 0
 	for i := 0; i < len(s.merged); k++ {
 		m := s.merged[i].move
@@ -644,7 +669,6 @@ func (c *Classifier) result(s *scratch, text string) []Match {
 		out[k].Move, out[k].Evidence = c.moves[m], evidence[i:j:j]
 		i = j
 	}
-	return out
 }
 
 // newResult returns room for n matches and m pieces of evidence. An allocation costs

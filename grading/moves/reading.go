@@ -44,9 +44,18 @@ type Sentence struct {
 	Question   bool
 }
 
-// ClassifyReading is Classify, and fills r with what it read of text.
-func (c *Classifier) ClassifyReading(text string, r *Reading) []Match {
-	return c.classify(text, r)
+// ClassifyReading is Classify, and fills r with what it read of text. Rather than
+// allocate its result, it appends the matches to ms and their evidence to ev, which it
+// returns: the new matches' Evidence are slices of ev. A caller that grades a whole
+// conversation so collects every message's matches in two buffers it reuses.
+func (c *Classifier) ClassifyReading(text string, r *Reading, ms []Match, ev []string) ([]Match, []string) {
+	s, text := c.run(text, r)
+	n0, e0 := len(ms), len(ev)
+	ms = slices.Grow(ms, s.moves)[:n0+s.moves]
+	ev = slices.Grow(ev, len(s.merged))[:e0+len(s.merged)]
+	c.emit(s, text, ms[n0:], ev[e0:])
+	c.done(s)
+	return ms, ev
 }
 
 // fill copies the words and sentences of a plain message out of s; whole reports that

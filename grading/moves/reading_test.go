@@ -95,9 +95,12 @@ func TestReading(t *testing.T) {
 	var r Reading
 	plain, mixed := 0, 0
 	for _, text := range texts {
-		got := c.ClassifyReading(text, &r)
-		if want := base.Classify(text); !reflect.DeepEqual(got, want) {
+		got, ev := c.ClassifyReading(text, &r, nil, []string{"before"})
+		if want := base.Classify(text); !reflect.DeepEqual(got, want) && len(got)+len(want) > 0 {
 			t.Fatalf("%q: WithWords classifies as %v, the classifier it came from as %v", text, got, want)
+		}
+		if n := 1 + len(got); len(ev) < n || ev[0] != "before" {
+			t.Fatalf("%q: the evidence buffer is %q; want what was in it, then the evidence", text, ev)
 		}
 		words, sents := plainRead(text)
 		if !r.Plain {
@@ -124,12 +127,12 @@ func TestReading(t *testing.T) {
 	}
 	for _, text := range []string{"I'm sorry… really", "line\r\nbreak", "it was ok.) fine", "the 90'5 gang",
 		"sure /s", "café now", "I said \"no.\" Then left", "thanks 😊", "don’t", "don`t", "two.—three"} {
-		if c.ClassifyReading(text, &r); r.Plain {
+		if c.ClassifyReading(text, &r, nil, nil); r.Plain {
 			t.Errorf("%q reads as plain; the classifier reads it its own way", text)
 		}
 	}
 	for _, text := range mustPlain {
-		if c.ClassifyReading(text, &r); !r.Plain {
+		if c.ClassifyReading(text, &r, nil, nil); !r.Plain {
 			t.Errorf("%q is not read as plain; its dashes, symbols and quotation marks only separate words", text)
 		}
 	}
