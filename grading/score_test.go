@@ -1,6 +1,7 @@
 package grading
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -78,4 +79,35 @@ func TestEstimateMood(t *testing.T) {
 	if angry > 20 {
 		t.Errorf("an all-caps threat to leave estimated at %d, want 20 or less", angry)
 	}
+}
+
+// TestNeedsFolding checks the eight-bytes-at-a-time test against the plain definition,
+// on every string of up to 10 bytes over an alphabet of the bytes that matter.
+func TestNeedsFolding(t *testing.T) {
+	plain := func(s string) bool { return strings.ContainsAny(s, "\n\t\r") || strings.Contains(s, "  ") }
+	alphabet := []byte{'a', ' ', '\n', '\t', '\r', 0x80, 0xA0, 0x20 ^ 0x80, 0}
+	var walk func(b []byte)
+	n := 0
+	walk = func(b []byte) {
+		if got, want := needsFolding(string(b)), plain(string(b)); got != want {
+			t.Fatalf("needsFolding(%q) = %v, want %v", b, got, want)
+		}
+		n++
+		if len(b) == 10 {
+			return
+		}
+		for _, c := range alphabet {
+			if len(b) >= 6 && c != 'a' && c != ' ' { // keep the count down: the rest at the start
+				continue
+			}
+			walk(append(b, c))
+		}
+	}
+	walk(nil)
+	for _, s := range []string{"twelve chars long  x", "abcdefg  hijk", "abcdefgh\nij", "abcdefg \tz", strings.Repeat("word ", 30) + " "} {
+		if got, want := needsFolding(s), plain(s); got != want {
+			t.Errorf("needsFolding(%q) = %v, want %v", s, got, want)
+		}
+	}
+	t.Logf("%d strings", n)
 }
