@@ -125,10 +125,7 @@ func (t *text) fromReading(s string, r *moves.Reading, buf []byte, l *lexicon) [
 		}
 		var k wordKey
 		if n <= 8 && start+8 <= len(s) {
-			p := (asciirun.Load64(s[start:]) | 0x2020202020202020) & (1<<(8*uint(n)) - 1)
-			h := (p ^ uint64(n)*0x9e3779b97f4a7c15) * 0xbf58476d1ce4e5b9
-			h ^= h >> 29
-			k = wordKey{prefix: p, n: uint32(n), h: uint32(h ^ h>>32)}
+			k = shortKey(s, start, n)
 		} else {
 			k = foldedKey(s, start, end)
 		}
@@ -271,10 +268,7 @@ func (sc *scanner) word(s string, i int) int {
 		k = keyOf(appendLowerWord(sc.buf, s[start:i])[len(sc.buf):])
 		n = int(k.n)
 	} else if n <= 8 && start+8 <= len(s) {
-		p := (asciirun.Load64(s[start:]) | 0x2020202020202020) & (1<<(8*uint(n)) - 1)
-		h := (p ^ uint64(n)*0x9e3779b97f4a7c15) * 0xbf58476d1ce4e5b9
-		h ^= h >> 29
-		k = wordKey{prefix: p, n: uint32(n), h: uint32(h ^ h>>32)}
+		k = shortKey(s, start, n)
 	} else {
 		k = foldedKey(s, start, i)
 	}
@@ -348,6 +342,12 @@ var scanClass = func() (t [256]uint8) {
 }()
 
 const highBits = 0x8080808080808080
+
+// shortKey is foldedKey of a word of n <= 8 bytes at s[start:] with eight bytes of s
+// from start: one load, small enough for the compiler to inline in the hot loops.
+func shortKey(s string, start, n int) wordKey {
+	return keyFinish((asciirun.Load64(s[start:start+8])|0x2020202020202020)&(1<<(8*uint(n))-1), n)
+}
 
 // foldedKey is keyOf of s[start:end], a word of ASCII letters, digits and straight
 // apostrophes, in lower case: the bytes of such a word are lower-cased by setting bit 5
