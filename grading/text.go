@@ -435,23 +435,6 @@ func keyFinish(p uint64, n int) wordKey {
 	return wordKey{prefix: p, n: uint32(n), h: uint32(h ^ h>>32)}
 }
 
-// sameWord reports whether the words a (key ka) and b (key kb) are the same.
-func sameWord(ka wordKey, a string, kb wordKey, b string) bool {
-	return ka == kb && (ka.n <= 8 || a == b)
-}
-
-// appendLower appends w, ASCII letters and digits, to buf in lower case.
-func appendLower(buf []byte, w string) []byte {
-	for i := 0; i < len(w); i++ {
-		c := w[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		buf = append(buf, c)
-	}
-	return buf
-}
-
 func isWordByte(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }
