@@ -296,18 +296,13 @@ func (t *text) sentence(i int) string {
 // refunded…", "I'll send…"): echoing the customer's words there is doing, not
 // understanding.
 func (t *text) startsWithAction(s sentence) bool {
-	switch t.w(s.first) {
-	case "i've", "i'll", "i", "we've", "we'll", "we", "let's", "please":
-		return true
-	}
-	return false
+	return t.flag(s.first, flagAction)
 }
 
 // mentionsYou reports whether a sentence addresses the customer.
 func (t *text) mentionsYou(s sentence) bool {
 	for i := s.first; i < s.last; i++ {
-		switch t.w(i) {
-		case "you", "your", "you're", "you've", "you'll", "you'd":
+		if t.flag(i, flagYou) {
 			return true
 		}
 	}
@@ -318,8 +313,7 @@ func (t *text) mentionsYou(s sentence) bool {
 // that is the agent's explanation, not a reading of the customer's situation.
 func (t *text) explains(s sentence) bool {
 	for i := s.first; i < s.last; i++ {
-		switch t.w(i) {
-		case "because", "why", "due", "caused", "since":
+		if t.flag(i, flagCause) {
 			return true
 		}
 	}

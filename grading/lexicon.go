@@ -19,18 +19,25 @@ const (
 
 // The word flags of wordInfo.
 const (
-	flagStop uint8 = 1 << iota
+	flagStop uint16 = 1 << iota
 	flagFeeling
 	flagAngry
 	flagWorried
 	flagPositive
+	// The word groups of the reply checks (see startsWithAction, mentionsYou, explains,
+	// repeatAsk): tested by flag, the words need no lower-case copy.
+	flagAction // "i've", "i'll", "i", "we've", "we'll", "we", "let's", "please"
+	flagYou    // "you", "your", "you're", "you've", "you'll", "you'd"
+	flagCause  // "because", "why", "due", "caused", "since"
+	flagEmail  // "email", "e-mail"
+	flagNumber // "number", "reference", "digits", "id"
 )
 
 // wordInfo is everything the lexicons say about one word: its flags and, for each
 // phrase lexicon, the rest of every phrase that starts with it. One look-up per word of
 // a message answers every lexicon at once.
 type wordInfo struct {
-	flags uint8
+	flags uint16
 	// starts has bit lex set when a phrase of lexicon lex starts with the word.
 	starts uint8
 	// rests are the rest of each phrase, longest first, as the table slots of its
@@ -62,8 +69,8 @@ type lexicon struct {
 type lexSlot struct {
 	prefix uint64
 	h      uint32
-	n      uint16 // the word's length in bytes; 0 for an empty slot
-	flags  uint8
+	flags  uint16
+	n      uint8 // the word's length in bytes; 0 for an empty slot
 	starts uint8
 }
 
@@ -94,6 +101,9 @@ type lists struct {
 	worried  map[string]bool
 	positive map[string]bool
 	leave    phrases
+
+	// Word groups of the reply checks.
+	action, you, cause, email, number map[string]bool
 }
 
 func newLexicon() *lexicon {
@@ -107,7 +117,8 @@ func newLexicon() *lexicon {
 		}
 		return x
 	}
-	for flag, set := range map[uint8]map[string]bool{flagStop: ls.stop, flagFeeling: ls.feelings, flagAngry: ls.angry, flagWorried: ls.worried, flagPositive: ls.positive} {
+	for flag, set := range map[uint16]map[string]bool{flagStop: ls.stop, flagFeeling: ls.feelings, flagAngry: ls.angry, flagWorried: ls.worried, flagPositive: ls.positive,
+		flagAction: ls.action, flagYou: ls.you, flagCause: ls.cause, flagEmail: ls.email, flagNumber: ls.number} {
 		for w := range set {
 			info(w).flags |= flag
 		}
@@ -131,13 +142,13 @@ func newLexicon() *lexicon {
 	l.spell, l.rests = make([]string, size), make([][nLex][][]int32, size)
 	l.seconds = make([][nLex]uint64, size)
 	for w, x := range l.words {
-		if len(w) == 0 || len(w) > math.MaxUint16 {
+		if len(w) == 0 || len(w) > math.MaxUint8 {
 			panic("grading: a lexicon word of " + strconv.Itoa(len(w)) + " bytes")
 		}
 		k := keyOf(w)
 		for i := k.h & l.mask; ; i = (i + 1) & l.mask {
 			if l.table[i].n == 0 {
-				l.table[i] = lexSlot{prefix: k.prefix, h: k.h, n: uint16(k.n), flags: x.flags, starts: x.starts}
+				l.table[i] = lexSlot{prefix: k.prefix, h: k.h, n: uint8(k.n), flags: x.flags, starts: x.starts}
 				l.spell[i] = w
 				break
 			}
@@ -204,7 +215,7 @@ func (t *text) info(i int) *lexSlot {
 }
 
 // flag reports whether word i of t has the flag.
-func (t *text) flag(i int, f uint8) bool {
+func (t *text) flag(i int, f uint16) bool {
 	x := t.info(i)
 	return x != nil && x.flags&f != 0
 }
@@ -322,6 +333,11 @@ func newLists() *lists {
 		positive: set(`thanks thank great perfect appreciate appreciated brilliant helpful lovely wonderful
 			excellent amazing fantastic awesome good happy pleased relieved glad sorted fine ok okay cheers
 			nice kind understand`),
+		action: set(`i've i'll i we've we'll we let's please`),
+		you:    set(`you your you're you've you'll you'd`),
+		cause:  set(`because why due caused since`),
+		email:  set(`email e-mail`),
+		number: set(`number reference digits id`),
 		leave: newPhrases(
 			"cancel", "cancelling", "canceling", "leave", "leaving", "switch to", "switching to", "lawyer",
 			"solicitor", "chargeback", "report you", "reporting you", "review", "never again", "done with",

@@ -354,12 +354,8 @@ func (g *Grader) repeatAsk(mv moveSet, a *text, prev []scenarios.Message, prevTe
 	if mv.has(bitVerifyIdentity) {
 		wantsEmail, wantsNumber := false, false
 		for i := range a.words {
-			switch a.w(i) {
-			case "email", "e-mail":
-				wantsEmail = true
-			case "number", "reference", "digits", "id":
-				wantsNumber = true
-			}
+			wantsEmail = wantsEmail || a.flag(i, flagEmail)
+			wantsNumber = wantsNumber || a.flag(i, flagNumber)
 		}
 		for j, m := range prev {
 			if m.Role != scenarios.RoleCustomer {

@@ -44,7 +44,11 @@ type word struct {
 	content bool
 }
 
-// w is word i of t, lower-cased.
+// w is word i of t as the grader compares words by string: lower-cased when it is
+// longer than eight bytes or has a curly apostrophe, as written otherwise. A word of
+// eight bytes or fewer is told apart by its key (see wordKey), and the reply checks test
+// lexicon flags, so only long words are ever compared as strings; copying the short words
+// with capitals too would cost a copy and an allocation for nothing.
 func (t *text) w(i int) string {
 	wd := &t.words[i]
 	if wd.l0 < 0 {
@@ -53,7 +57,7 @@ func (t *text) w(i int) string {
 	return t.low[wd.l0:wd.l1]
 }
 
-// wlen is the length in bytes of word i of t, lower-cased.
+// wlen is the length in bytes of word i of t, lower-cased (see w).
 func (t *text) wlen(i int) int {
 	wd := &t.words[i]
 	if wd.l0 < 0 {
@@ -130,12 +134,12 @@ func (t *text) fromReading(s string, r *moves.Reading, buf []byte, l *lexicon) [
 			k = foldedKey(s, start, end)
 		}
 		l0, l1 := int32(-1), int32(0)
-		if up > 0 {
+		if up > 0 && n > 8 { // see text.w
 			b0 := len(buf)
 			buf = appendLowerWord(buf, s[start:end])
 			l0, l1 = int32(b0), int32(len(buf))
 		}
-		var flags uint8
+		var flags uint16
 		if rw.Aux >= 0 {
 			flags = l.table[rw.Aux].flags
 		}
@@ -272,9 +276,10 @@ func (sc *scanner) word(s string, i int) int {
 	} else {
 		k = foldedKey(s, start, i)
 	}
-	// The lower-case copy, for a word with capitals or a curly apostrophe.
+	// The lower-case copy, for a long word with capitals or a curly apostrophe (see
+	// text.w).
 	l0, l1 := int32(-1), int32(0)
-	if up > 0 || curly {
+	if curly || up > 0 && n > 8 {
 		b0 := len(sc.buf)
 		sc.buf = appendLowerWord(sc.buf, s[start:i])
 		l0, l1 = int32(b0), int32(len(sc.buf))
@@ -283,7 +288,7 @@ func (sc *scanner) word(s string, i int) int {
 	// Look it up (see lexicon.lookup, which this is).
 	l := sc.l
 	x := int32(-1)
-	var flags uint8
+	var flags uint16
 	for h := k.h & l.mask; ; h = (h + 1) & l.mask {
 		sl := &l.table[h]
 		if sl.n == 0 {

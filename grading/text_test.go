@@ -52,7 +52,9 @@ func TestScan(t *testing.T) {
 		t.Fatalf("got %d words, want %d", len(x.words), len(want))
 	}
 	for i, w := range want {
-		if got := x.w(i); got != w {
+		// Up to eight bytes a word keeps its capitals (its key tells it apart); a longer
+		// one, or one with a curly apostrophe, is lower-cased.
+		if got := x.w(i); got != w && !(len(w) <= 8 && !strings.ContainsRune(x.src[x.words[i].start:x.words[i].end], '’') && strings.EqualFold(got, w)) {
 			t.Errorf("word %d = %q, want %q", i, got, w)
 		}
 		if x.wlen(i) != len(w) {
@@ -79,6 +81,16 @@ func TestScan(t *testing.T) {
 	}
 	if x.capsRun != 1 {
 		t.Errorf("capsRun = %d, want 1 (SO)", x.capsRun)
+	}
+	// Long words are compared as strings, so they are lower-cased.
+	l.read(&x, "EXTRAORDINARILY Frustrating, Unbelievable", nil)
+	for i, w := range []string{"extraordinarily", "frustrating", "unbelievable"} {
+		if x.w(i) != w || x.words[i].k != keyOf(w) {
+			t.Errorf("word %d = %q (key %v), want %q (key %v)", i, x.w(i), x.words[i].k, w, keyOf(w))
+		}
+	}
+	if !x.flag(1, flagFeeling) || !x.flag(2, flagAngry) {
+		t.Error(`"Frustrating" and "Unbelievable" should be found in the lexicon whatever their case`)
 	}
 }
 
