@@ -129,7 +129,7 @@ func (t *text) fromReading(s string, r *moves.Reading, buf []byte, l *lexicon) [
 		}
 		var k wordKey
 		if n <= 8 && start+8 <= len(s) {
-			k = shortKey(s, start, n)
+			k = keyFinish(foldedPrefix(s[start:start+8], n), n)
 		} else {
 			k = foldedKey(s, start, end)
 		}
@@ -272,7 +272,7 @@ func (sc *scanner) word(s string, i int) int {
 		k = keyOf(appendLowerWord(sc.buf, s[start:i])[len(sc.buf):])
 		n = int(k.n)
 	} else if n <= 8 && start+8 <= len(s) {
-		k = shortKey(s, start, n)
+		k = keyFinish(foldedPrefix(s[start:start+8], n), n)
 	} else {
 		k = foldedKey(s, start, i)
 	}
@@ -348,10 +348,11 @@ var scanClass = func() (t [256]uint8) {
 
 const highBits = 0x8080808080808080
 
-// shortKey is foldedKey of a word of n <= 8 bytes at s[start:] with eight bytes of s
-// from start: one load, small enough for the compiler to inline in the hot loops.
-func shortKey(s string, start, n int) wordKey {
-	return keyFinish((asciirun.Load64(s[start:start+8])|0x2020202020202020)&(1<<(8*uint(n))-1), n)
+// foldedPrefix is the first n <= 8 bytes of s, which has eight, lower-cased (see
+// foldedKey), as a little-endian number: with keyFinish, the key of a short word, both
+// small enough for the compiler to inline in the hot loops.
+func foldedPrefix(s string, n int) uint64 {
+	return (asciirun.Load64(s) | 0x2020202020202020) & (1<<(8*uint(n)) - 1)
 }
 
 // foldedKey is keyOf of s[start:end], a word of ASCII letters, digits and straight
