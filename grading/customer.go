@@ -9,8 +9,8 @@ func (l *lexicon) estimateMood(t *text, prev int) int {
 	score := 50
 	angry, worried, positive, leave := 0, 0, 0, 0
 	for i := 0; i < len(t.words); i++ {
-		x := t.info(i)
-		if x == nil {
+		x := &t.words[i]
+		if x.slot < 0 {
 			continue // no lexicon knows the word
 		}
 		switch {

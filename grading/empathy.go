@@ -70,8 +70,8 @@ func (l *lexicon) mechanisms(a *text, c []*text, mv moveSet, seen *wordSet) mech
 		feeling := -1
 		fEnd, wEnd, gEnd, sEnd, pEnd := 0, 0, 0, 0, 0
 		for i := s.first; i < s.last; i++ {
-			x := a.info(i)
-			if x == nil {
+			x := &a.words[i]
+			if x.slot < 0 {
 				continue // no lexicon knows the word
 			}
 			if x.flags&flagFeeling != 0 && feeling < 0 {

@@ -206,18 +206,9 @@ func (l *lexicon) read(t *text, s string, buf []byte) []byte {
 	return t.scan(s, buf, l)
 }
 
-// info is the lexicon entry of word i of t, or nil when no lexicon knows the word.
-func (t *text) info(i int) *lexSlot {
-	if x := t.words[i].slot; x >= 0 {
-		return &t.lex.table[x]
-	}
-	return nil
-}
-
 // flag reports whether word i of t has the flag.
 func (t *text) flag(i int, f uint16) bool {
-	x := t.info(i)
-	return x != nil && x.flags&f != 0
+	return t.words[i].flags&f != 0
 }
 
 // oneWord is the bit of lexicon.seconds for a phrase of one word; the others stand for
@@ -229,8 +220,7 @@ func secondBit(slot int32) uint64 { return 1 << (uint32(slot) % 63) }
 // phraseAt is the length in words of the longest phrase of lexicon lex that starts at
 // word i of t and ends before word last, or 0.
 func (t *text) phraseAt(i, last, lex int) int {
-	x := t.info(i)
-	if x == nil || x.starts&(1<<lex) == 0 {
+	if t.words[i].starts&(1<<lex) == 0 {
 		return 0
 	}
 	after := t.words[i+1 : last]

@@ -39,6 +39,10 @@ type word struct {
 	// slot is the word's slot in lex.table, -1 for a word no lexicon knows: an
 	// index, not a pointer, so that the garbage collector need not guard or scan it.
 	slot int32
+	// flags and starts are the lexicon's for the word (see lexSlot), 0 for a word no
+	// lexicon knows: kept here, the checks that read them touch no table.
+	flags  uint16
+	starts uint8
 	// content marks a word of three letters or more that is no stopword (set by
 	// scan): one that can show a reply is about this customer.
 	content bool
@@ -140,13 +144,16 @@ func (t *text) fromReading(s string, r *moves.Reading, buf []byte, l *lexicon) [
 			l0, l1 = int32(b0), int32(len(buf))
 		}
 		var flags uint16
+		var starts uint8
 		if rw.Aux >= 0 {
-			flags = l.table[rw.Aux].flags
+			sl := &l.table[rw.Aux]
+			flags, starts = sl.flags, sl.starts
 		}
 		// Written in place, field by field (see scanner.word).
 		wd := &words[i]
 		wd.start, wd.end, wd.l0, wd.l1, wd.sent = rw.Start, rw.End, l0, l1, rw.Sentence
 		wd.k, wd.slot, wd.content = k, rw.Aux, n >= 3 && flags&flagStop == 0
+		wd.flags, wd.starts = flags, starts
 	}
 	sents := t.sents[:0]
 	for _, rs := range r.Sentences {
@@ -289,13 +296,14 @@ func (sc *scanner) word(s string, i int) int {
 	l := sc.l
 	x := int32(-1)
 	var flags uint16
+	var starts uint8
 	for h := k.h & l.mask; ; h = (h + 1) & l.mask {
 		sl := &l.table[h]
 		if sl.n == 0 {
 			break
 		}
 		if sl.is(k) && (n <= 8 || sc.sameLong(l.spell[h], s, start, i, l0, l1)) {
-			x, flags = int32(h), sl.flags
+			x, flags, starts = int32(h), sl.flags, sl.starts
 			break
 		}
 	}
@@ -308,7 +316,7 @@ func (sc *scanner) word(s string, i int) int {
 	wd.start, wd.end, wd.l0, wd.l1, wd.sent = int32(start), int32(i), l0, l1, int32(len(sc.sents))
 	wd.k = k
 	wd.content = n >= 3 && flags&flagStop == 0
-	wd.slot = x
+	wd.slot, wd.flags, wd.starts = x, flags, starts
 	if i < len(s) && s[i] == ' ' {
 		i++ // the space after a word, spared a trip through the switch
 	}
