@@ -64,7 +64,6 @@ func (g *Grader) Grade(ctx context.Context, tr scenarios.Transcript) (Grade, err
 	if simulated && hasCustomer(msgs) {
 		gr.MoodSource = MoodSimulator
 	}
-	buf := work.buf
 	prev := -1
 	if tr.StartMood != nil {
 		prev = *tr.StartMood
@@ -83,14 +82,12 @@ func (g *Grader) Grade(ctx context.Context, tr scenarios.Transcript) (Grade, err
 	for i, m := range msgs {
 		if m.Role == scenarios.RoleAgent {
 			// The reply is classified and read in one go (see classifyRead).
-			work.buf = buf
 			matchLo[i] = len(work.matches)
 			moveSets[i] = g.classifyRead(&texts[i], m.Text, work)
 			matchHi[i] = len(work.matches)
-			buf = work.buf
 			continue
 		}
-		buf = g.lex.read(&texts[i], m.Text, buf)
+		work.buf = g.lex.read(&texts[i], m.Text, work.buf)
 		if m.Role != scenarios.RoleCustomer {
 			continue
 		}
@@ -101,9 +98,8 @@ func (g *Grader) Grade(ctx context.Context, tr scenarios.Transcript) (Grade, err
 		}
 		prev = moods[i]
 	}
-	work.buf = buf
 	// The turns' moves and evidence, and the words of the evidence, each in one
-	// allocation for the whole conversation (see block).
+	// allocation for the whole conversation (see blocks).
 	blocks := newBlocks(len(work.matches), len(work.evidence), agents)
 
 	startMood := 50
@@ -225,7 +221,7 @@ func (g *Grader) Grade(ctx context.Context, tr scenarios.Transcript) (Grade, err
 			}
 			if timings == nil {
 				if agents <= len(vals.timings) {
-					timings = vals.timings[:agents] // a short conversation's share the allocation
+					timings = vals.timings[:agents] // a short conversation's timings share the allocation
 				} else {
 					timings = make([]int, agents)
 				}
