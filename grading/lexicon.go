@@ -6,7 +6,7 @@ import (
 	"strconv"
 )
 
-// The phrase lexicons, by index in wordInfo.rests.
+// The phrase lexicons, by index in lexicon.rests.
 const (
 	lexFormula = iota
 	lexWarm
@@ -33,17 +33,13 @@ const (
 	flagNumber // "number", "reference", "digits", "id"
 )
 
-// wordInfo is everything the lexicons say about one word: its flags and, for each
-// phrase lexicon, the rest of every phrase that starts with it. One look-up per word of
-// a message answers every lexicon at once.
+// wordInfo is what the lexicons say about one word outside its phrases (which are in
+// lexicon.rests): its flags, and which phrase lexicons have a phrase starting with it.
+// One look-up per word of a message answers every lexicon at once.
 type wordInfo struct {
 	flags uint16
 	// starts has bit lex set when a phrase of lexicon lex starts with the word.
 	starts uint8
-	// rests are the rest of each phrase, longest first, as the table slots of its
-	// words: every word of a phrase is in the table, so a phrase matches when the
-	// slots of the words after the first are these.
-	rests [nLex][][]int32
 }
 
 // lexicon is the compiled word index of the rule judge and the customer-state
@@ -56,6 +52,10 @@ type lexicon struct {
 	// the word itself and its phrases lie in spell and rests, by slot.
 	table []lexSlot
 	spell []string
+	// rests holds, by slot and phrase lexicon, the rest of each phrase that starts with
+	// the slot's word, longest first, as the slots of its words: every word of a phrase
+	// is in the table, so a phrase matches when the slots of the words after the first
+	// are these.
 	rests [][nLex][][]int32
 	// seconds has, per slot and phrase lexicon, a bit for the second word of every
 	// phrase that starts with the slot's word (see secondBit), and oneWord for a phrase
@@ -129,7 +129,7 @@ func newLexicon() *lexicon {
 			info(first).starts |= 1 << lex
 			for _, rest := range rests {
 				for _, w := range rest {
-					info(w) // in the table, with no flags: see wordInfo.rests
+					info(w) // in the table, with no flags: see lexicon.rests
 				}
 			}
 		}
@@ -156,18 +156,18 @@ func newLexicon() *lexicon {
 	}
 	for lex, p := range lexes {
 		for first, rests := range p {
-			x := l.words[first]
+			var bySlot [][]int32
 			for _, rest := range rests {
 				slots := make([]int32, len(rest))
 				for k, w := range rest {
 					slots[k] = l.lookup(w, keyOf(w))
 				}
-				x.rests[lex] = append(x.rests[lex], slots)
+				bySlot = append(bySlot, slots)
 			}
-			slices.SortStableFunc(x.rests[lex], func(a, b []int32) int { return len(b) - len(a) })
+			slices.SortStableFunc(bySlot, func(a, b []int32) int { return len(b) - len(a) })
 			at := l.lookup(first, keyOf(first))
-			l.rests[at][lex] = x.rests[lex]
-			for _, rest := range x.rests[lex] {
+			l.rests[at][lex] = bySlot
+			for _, rest := range bySlot {
 				if len(rest) == 0 {
 					l.seconds[at][lex] |= oneWord
 				} else {

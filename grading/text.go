@@ -271,25 +271,25 @@ func (sc *scanner) word(s string, i int) int {
 		sc.run = 0
 	}
 
-	// The key: the word's bytes are letters, digits and apostrophes, lower-cased by
-	// setting bit 5 (see foldedKey). A curly apostrophe needs the copy.
-	n := i - start
-	var k wordKey
-	if curly {
-		k = keyOf(appendLowerWord(sc.buf, s[start:i])[len(sc.buf):])
-		n = int(k.n)
-	} else if n <= 8 && start+8 <= len(s) {
-		k = keyFinish(foldedPrefix(s[start:start+8], n), n)
-	} else {
-		k = foldedKey(s, start, i)
-	}
 	// The lower-case copy, for a long word with capitals or a curly apostrophe (see
 	// text.w).
+	n := i - start
 	l0, l1 := int32(-1), int32(0)
 	if curly || up > 0 && n > 8 {
 		b0 := len(sc.buf)
 		sc.buf = appendLowerWord(sc.buf, s[start:i])
 		l0, l1 = int32(b0), int32(len(sc.buf))
+	}
+	// The key: the word's bytes are letters, digits and apostrophes, lower-cased by
+	// setting bit 5 (see foldedKey). A curly apostrophe is keyed from the copy.
+	var k wordKey
+	if curly {
+		k = keyOf(sc.buf[l0:l1])
+		n = int(k.n)
+	} else if n <= 8 && start+8 <= len(s) {
+		k = keyFinish(foldedPrefix(s[start:start+8], n), n)
+	} else {
+		k = foldedKey(s, start, i)
 	}
 
 	// Look it up (see lexicon.lookup, which this is).
