@@ -250,6 +250,10 @@ func (sc *scanner) word(s string, i int) int {
 			k, l1, u1 := asciirun.Run(s, i)
 			i, lo, up = k, lo+int(l1), up+int(u1)
 		}
+		// Most words end at a space or punctuation: one test rules out both apostrophes.
+		if i >= len(s) || s[i] != '\'' && s[i] != 0xE2 {
+			break
+		}
 		if i+1 < len(s) && s[i] == '\'' && isLetter(s[i+1]) {
 			i++
 			continue
@@ -310,7 +314,9 @@ func (sc *scanner) word(s string, i int) int {
 
 	// The word is written in place: one built whole and copied in would be stored in
 	// small pieces and loaded back in large ones, which stalls.
-	sc.words = slices.Grow(sc.words, 1)
+	if len(sc.words) == cap(sc.words) {
+		sc.words = slices.Grow(sc.words, 1)
+	}
 	sc.words = sc.words[:len(sc.words)+1]
 	wd := &sc.words[len(sc.words)-1]
 	wd.start, wd.end, wd.l0, wd.l1, wd.sent = int32(start), int32(i), l0, l1, int32(len(sc.sents))
@@ -360,8 +366,14 @@ const highBits = 0x8080808080808080
 // foldedKey), as a little-endian number: with keyFinish, the key of a short word, both
 // small enough for the compiler to inline in the hot loops.
 func foldedPrefix(s string, n int) uint64 {
-	return (asciirun.Load64(s) | 0x2020202020202020) & (1<<(8*uint(n)) - 1)
+	return (asciirun.Load64(s) | 0x2020202020202020) & lowBytes[n&15]
 }
+
+// lowBytes[n] keeps the low n bytes of a number, n <= 8; beyond, all of them. A load
+// from it is cheaper than the shift it stands for, which Go defines for shifts of 64
+// and more and so compiles with a compare and a mask.
+var lowBytes = [16]uint64{0, 0xff, 0xffff, 0xffffff, 0xffffffff, 0xffffffffff, 0xffffffffffff,
+	0xffffffffffffff, ^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}
 
 // foldedKey is keyOf of s[start:end], a word of ASCII letters, digits and straight
 // apostrophes, in lower case: the bytes of such a word are lower-cased by setting bit 5

@@ -290,16 +290,16 @@ words:
 			break
 		}
 
-		// Look the word up (see vocab.findText, which this is).
+		// Look the word up (see vocab.findText, which this is). The masks keep the word's
+		// bytes of the two loads (see keyMasks).
 		n := j - i
 		var k0, k1 uint64
 		if i+keyed <= len(text) {
-			// The masks keep the word's bytes, computed without a branch on its length
-			// (a shift by 64 gives 0, so a full mask is 0-1).
+			m := &keyMasks[min(n, keyed)]
 			k0 = asciirun.Load64(text[i:i+8]) | asciiLower
 			k1 = asciirun.Load64(text[i+8:i+16]) | asciiLower
-			k0 &= 1<<(8*min(n, 8)) - 1
-			k1 &= 1<<(8*min(max(n-8, 0), 8)) - 1
+			k0 &= m[0]
+			k1 &= m[1]
 		} else {
 			k0, k1 = textKey(text, i, j)
 		}

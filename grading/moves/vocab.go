@@ -47,6 +47,17 @@ type spelling struct {
 // keyed is the longest word a key holds whole; longer words also compare their tail.
 const keyed = 16
 
+// keyMasks[n] are the masks that keep the first n bytes of a word of n <= keyed bytes
+// in the two 8-byte loads of its key: a table load costs less than the two variable
+// shifts it stands for, which Go compiles with a compare and a mask each.
+var keyMasks = func() (m [keyed + 1][2]uint64) {
+	for n := range m {
+		m[n][0] = 1<<(8*min(n, 8)) - 1
+		m[n][1] = 1<<(8*max(n-8, 0)) - 1
+	}
+	return m
+}()
+
 // key0 is the first half of a key: a word of up to 7 bytes is keyed by it alone.
 func key0(k0 uint64, n int) uint64 { return k0 ^ uint64(min(n, 255))<<56 }
 
