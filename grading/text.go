@@ -232,7 +232,7 @@ func (sc *scanner) high(s string, i int) int {
 // its key and its slot in the lexicon, and returns where the next thing starts.
 func (sc *scanner) word(s string, i int) int {
 	start := i
-	var lo, up int
+	var letters, up int
 	curly := false
 	for {
 		if i+8 <= len(s) {
@@ -240,7 +240,7 @@ func (sc *scanner) word(s string, i int) int {
 			l8, u8, w8 := asciirun.Classify8(asciirun.Load64(s[i : i+8]))
 			stop := bits.TrailingZeros64(^w8 & highBits)
 			in := uint64(1)<<stop - 1 // the run's bytes; all eight when stop is 64
-			lo += bits.OnesCount64(l8 & in)
+			letters += bits.OnesCount64(l8 & in)
 			up += bits.OnesCount64(u8 & in)
 			i += stop >> 3
 			if stop == 64 {
@@ -248,7 +248,7 @@ func (sc *scanner) word(s string, i int) int {
 			}
 		} else {
 			k, l1, u1 := asciirun.Run(s, i)
-			i, lo, up = k, lo+int(l1), up+int(u1)
+			i, letters, up = k, letters+int(l1+u1), up+int(u1)
 		}
 		// Most words end at a space or punctuation: one test rules out both apostrophes.
 		if i >= len(s) || s[i] != '\'' && s[i] != 0xE2 {
@@ -267,11 +267,11 @@ func (sc *scanner) word(s string, i int) int {
 		break
 	}
 	sc.upper += up
-	sc.letters += lo + up
-	if lo == 0 && up >= 2 {
+	sc.letters += letters
+	if letters == up && up >= 2 {
 		sc.run++
 		sc.capsRun = max(sc.capsRun, sc.run)
-	} else if lo+up > 0 {
+	} else if letters > 0 {
 		sc.run = 0
 	}
 

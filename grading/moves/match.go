@@ -263,6 +263,9 @@ func (c *Classifier) indexTokens() {
 	}
 	for i := range c.words.spell {
 		fill(&c.words.spell[i], c.prefixes.matchBytes([]byte(c.words.words[i])))
+		if ntForm(c.words.words[i]) {
+			c.words.spell[i].flags |= wNeg // the tokenizer tests only other words
+		}
 	}
 	a.slashID = c.words.lookup([]byte("/s"))
 }

@@ -103,6 +103,9 @@ func (c *Classifier) WithWords(aux map[string]int32) *Classifier {
 		sp := c.auto.preEnt[c.prefixes.matchBytes([]byte(w))]
 		k0, k1 := bytesKey([]byte(w))
 		sp.key, sp.k1, sp.n, sp.aux = key0(k0, len(w)), k1, uint16(len(w)), aux[w]
+		if ntForm(w) {
+			sp.flags |= wNeg // as indexTokens gives the vocabulary's words
+		}
 		tail := ""
 		if len(w) > keyed {
 			tail = w[keyed:]

@@ -147,11 +147,8 @@ var firstByte = func() (t [256]uint32) {
 	return t
 }()
 
-// The SWAR masks of the tokenizer's inlined copy of asciirun.Classify8.
-const (
-	lowBits  = 0x0101010101010101
-	highBits = 0x8080808080808080
-)
+// highBits has bit 7 of every byte: the bits asciirun.Classify8 sets.
+const highBits = 0x8080808080808080
 
 // tokState is where the tokenizer stands in the sentences and clauses of a message.
 type tokState struct {
@@ -243,17 +240,13 @@ words:
 		// The run of letters and digits, eight bytes at a time (see asciirun.Classify8), and on
 		// across inner apostrophes ("don't").
 		j := i
-		var upper, lower int
+		var upper, letters int
 		for {
 			if j+8 <= len(text) {
-				x := asciirun.Load64(text[j : j+8])
-				ascii, y := ^x&highBits, x&^highBits
-				lo := (y + lowBits*(0x80-'a')) &^ (y + lowBits*(0x7f-'z')) & ascii
-				up := (y + lowBits*(0x80-'A')) &^ (y + lowBits*(0x7f-'Z')) & ascii
-				digit := (y + lowBits*(0x80-'0')) &^ (y + lowBits*(0x7f-'9')) & ascii
-				stop := bits.TrailingZeros64(^(lo | up | digit) & highBits)
+				letter, up, word := asciirun.Classify8(asciirun.Load64(text[j : j+8]))
+				stop := bits.TrailingZeros64(^word & highBits)
 				in := uint64(1)<<stop - 1 // the run's bytes; all eight when stop is 64
-				lower += bits.OnesCount64(lo & in)
+				letters += bits.OnesCount64(letter & in)
 				upper += bits.OnesCount64(up & in)
 				j += stop >> 3
 				if stop == 64 {
@@ -261,7 +254,7 @@ words:
 				}
 			} else {
 				k, lo, up := asciirun.Run(text, j)
-				j, lower, upper = k, lower+int(lo), upper+int(up)
+				j, letters, upper = k, letters+int(lo+up), upper+int(up)
 			}
 			if j >= len(text) {
 				break
@@ -307,10 +300,16 @@ words:
 		key := key0(k0, n)
 		mask := uint64(len(v.slots) - 1)
 		var sp *spelling
+		var neg uint32
 		for k := vhash(key) >> v.shift; ; k = (k + 1) & mask {
 			x := v.slots[k]
 			if x == 0 {
 				sp = &c.auto.preEnt[c.prefixes.matchText(text, i, j)]
+				// Every "n't" form negates, listed or not ("mustn't"): the listed ones
+				// have wNeg in their spelling's flags (see ntForm).
+				if n > 3 && text[j-3]|0x20 == 'n' && text[j-2] == '\'' && text[j-1]|0x20 == 't' {
+					neg = wNeg
+				}
 				break
 			}
 			if e := &v.spell[x-1]; e.key == key && e.k1 == k1 && int(e.n) == min(n, math.MaxUint16) &&
@@ -320,20 +319,17 @@ words:
 			}
 		}
 
-		f := sp.flags | firstByte[text[i]]
-		if upper+lower > 0 {
+		f := sp.flags | firstByte[text[i]] | neg
+		if letters > 0 {
 			f |= tLetter
 		}
-		if upper >= 2 && lower == 0 {
+		if upper >= 2 && letters == upper {
 			f |= tCaps
 			s.caps = true
 		}
 		// The bytes are letters, digits and ', so b|0x20 is b in lowercase.
 		if f&tDigit != 0 && n > 2 && (text[j-2]|0x20 == 'a' || text[j-2]|0x20 == 'p') && text[j-1]|0x20 == 'm' {
 			f |= tClock
-		}
-		if n > 3 && text[j-3]|0x20 == 'n' && text[j-2] == '\'' && text[j-1]|0x20 == 't' {
-			f |= wNeg // every "n't" form negates, listed or not ("mustn't")
 		}
 
 		// Place it (see tokState.place, which this is).
@@ -363,7 +359,7 @@ words:
 		t := &toks[at]
 		t.id, t.start, t.end = sp.id, int32(i), int32(j)
 		t.sent, t.clause = st.sent, st.clause
-		t.flags, t.upper, t.letters = f, int32(upper), int32(upper+lower)
+		t.flags, t.upper, t.letters = f, int32(upper), int32(letters)
 		t.pre, t.row, t.col = int32(sp.pre), sp.row, sp.col
 		t.bits, t.root, t.aux = sp.bits, sp.root, sp.aux
 		i = j
@@ -566,6 +562,10 @@ done:
 	st.place(s)
 	return j
 }
+
+// ntForm reports whether a lower-case word is an "n't" form ("mustn't"), which negates
+// whether the negators list it or not.
+func ntForm(w string) bool { return len(w) > 3 && strings.HasSuffix(w, "n't") }
 
 // innerApostrophe reports whether the apostrophe of n bytes at j, in the word that
 // starts at i, stands between letters (don't, o'clock) and so belongs to the word.

@@ -9,12 +9,13 @@ import "math/bits"
 // them with a few arithmetic operations (SWAR), so that a word costs no branch per byte.
 func Run(text string, j int) (end int, lower, upper int32) {
 	for j+8 <= len(text) {
-		lo, up, word := Classify8(Load64(text[j : j+8]))
+		letter, up, word := Classify8(Load64(text[j : j+8]))
 		// Bit 7 of every byte of the run is set in word; the first clear one ends it.
 		stop := bits.TrailingZeros64(^word & highBits)
 		in := uint64(1)<<stop - 1 // the run's bytes; all of them when stop is 64
-		lower += int32(bits.OnesCount64(lo & in))
-		upper += int32(bits.OnesCount64(up & in))
+		u := int32(bits.OnesCount64(up & in))
+		lower += int32(bits.OnesCount64(letter&in)) - u
+		upper += u
 		j += stop >> 3
 		if stop < 64 {
 			return j, lower, upper
@@ -39,16 +40,19 @@ const (
 	highBits = 0x8080808080808080
 )
 
-// Classify8 sets bit 7 of each byte of x that is a lowercase letter (in lo), a capital
-// (in up), or either or a digit (in word). A byte b is in [min, max] when b+(0x80-min)
-// reaches bit 7 and b+(0x7f-max) does not; on bytes below 0x80 the sums carry into no
-// other byte. Bytes of 0x80 and above are none of these.
-func Classify8(x uint64) (lo, up, word uint64) {
+// Classify8 sets bit 7 of each byte of x that is an ASCII letter (in letter), a
+// capital (in up), or a letter or a digit (in word). A byte b is in [min, max] when
+// b+(0x80-min) reaches bit 7 and b+(0x7f-max) does not; on bytes below 0x80 the sums
+// carry into no other byte. Bytes of 0x80 and above are none of these. A letter is a
+// byte that bit 5 (0x20) turns into one from a to z, and a capital is a letter without
+// bit 5, which a shift by two brings to bit 7: two range tests rather than three.
+func Classify8(x uint64) (letter, up, word uint64) {
 	ascii, y := ^x&highBits, x&^highBits
-	lo = (y + lowBits*(0x80-'a')) &^ (y + lowBits*(0x7f-'z')) & ascii
-	up = (y + lowBits*(0x80-'A')) &^ (y + lowBits*(0x7f-'Z')) & ascii
+	f := y | lowBits*0x20
+	letter = (f + lowBits*(0x80-'a')) &^ (f + lowBits*(0x7f-'z')) & ascii
+	up = letter &^ (x << 2)
 	digit := (y + lowBits*(0x80-'0')) &^ (y + lowBits*(0x7f-'9')) & ascii
-	return lo, up, lo | up | digit
+	return letter, up, letter | digit
 }
 
 // Load64 reads the first eight bytes of s as a little-endian number.

@@ -29,3 +29,32 @@ func TestRun(t *testing.T) {
 		}
 	}
 }
+
+// TestClassify8 checks Classify8 on every byte value at every place of the eight,
+// between neighbours that are letters, digits, spaces and high bytes.
+func TestClassify8(t *testing.T) {
+	for _, fill := range []byte{'a', 'Z', '5', ' ', 0x80, 0xff, 0x00, '@', '`'} {
+		for k := range 8 {
+			for b := range 256 {
+				var buf [8]byte
+				for i := range buf {
+					buf[i] = fill
+				}
+				buf[k] = byte(b)
+				letter, up, word := Classify8(Load64(string(buf[:])))
+				for i, c := range buf {
+					isLetter := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+					isUp := 'A' <= c && c <= 'Z'
+					isWord := isLetter || '0' <= c && c <= '9'
+					got := func(m uint64) bool { return m>>(8*i+7)&1 != 0 }
+					if got(letter) != isLetter || got(up) != isUp || got(word) != isWord {
+						t.Fatalf("Classify8(%q) byte %d (%#x): letter %v up %v word %v", buf, i, c, got(letter), got(up), got(word))
+					}
+				}
+				if (letter|up|word)&^highBits != 0 {
+					t.Fatalf("Classify8(%q) sets bits other than bit 7", buf)
+				}
+			}
+		}
+	}
+}
