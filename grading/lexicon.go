@@ -62,7 +62,12 @@ type lexicon struct {
 	// of that word alone: most words that start a phrase start none where they stand,
 	// and the word after them tells so at once.
 	seconds [][nLex]uint64
-	mask    uint32
+	// info[slot+1] is the flags and starts of the word in slot, packed (flags in the low
+	// 16 bits): a reply read from the classifier's tokens (see text.fromReading) looks
+	// them up by slot, and slot -1 (no lexicon knows the word) finds 0 there, without a
+	// branch.
+	info []uint32
+	mask uint32
 }
 
 // lexSlot is a word of the table: its key, unpacked, and its wordInfo flags and starts.
@@ -153,6 +158,14 @@ func newLexicon() *lexicon {
 				break
 			}
 		}
+	}
+	l.info = make([]uint32, size+1)
+	for i := range l.table {
+		l.info[i+1] = uint32(l.table[i].flags) | uint32(l.table[i].starts)<<16
+	}
+	l.info = make([]uint32, size+1)
+	for i := range l.table {
+		l.info[i+1] = uint32(l.table[i].flags) | uint32(l.table[i].starts)<<16
 	}
 	for lex, p := range lexes {
 		for first, rests := range p {

@@ -143,12 +143,8 @@ func (t *text) fromReading(s string, r *moves.Reading, buf []byte, l *lexicon) [
 			buf = appendLowerWord(buf, s[start:end])
 			l0, l1 = int32(b0), int32(len(buf))
 		}
-		var flags uint16
-		var starts uint8
-		if rw.Aux >= 0 {
-			sl := &l.table[rw.Aux]
-			flags, starts = sl.flags, sl.starts
-		}
+		info := l.info[rw.Aux+1]
+		flags, starts := uint16(info), uint8(info>>16)
 		// Written in place, field by field (see scanner.word).
 		wd := &words[i]
 		wd.start, wd.end, wd.l0, wd.l1, wd.sent = rw.Start, rw.End, l0, l1, rw.Sentence
