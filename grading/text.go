@@ -157,7 +157,7 @@ func (t *text) fromReading(s string, r *moves.Reading, buf []byte, l *lexicon) [
 	}
 	t.src, t.low, t.lex = s, "", l
 	t.words, t.sents = words, sents
-	t.letters, t.upper, t.bangs, t.capsRun = letters, upper, strings.Count(s, "!"), capsRun
+	t.letters, t.upper, t.bangs, t.capsRun = letters, upper, r.Exclamations, capsRun
 	if len(buf) > 0 {
 		t.low = string(buf)
 	}

@@ -75,23 +75,25 @@ type hit struct {
 // scratch is the per-message working memory, pooled so that classifying allocates little
 // more than the result.
 type scratch struct {
-	buf    []byte
-	toks   []token
-	sents  []sentence
-	bangs  []span
-	quotes []span // sincere words in quotes
-	qOpen  int32  // token index after an opening quotation mark, -1 when none is open
-	qByte  int32  // where that quotation mark is
-	hits   []hit
-	stack  []frame // the walk's steps still to take
-	cands  []int32 // the tokens a match may start at
-	order  []int32 // veto hits, longest first
-	maxHit int32   // the most tokens any hit spans, which bounds overlap searches
-	ev     []moveSpan
-	keys   []uint64   // ev as sort keys
-	merged []moveSpan // ev sorted, overlapping passages merged
-	moves  int        // the moves in merged
-	caps   bool       // a token is in capitals
+	buf   []byte
+	toks  []token
+	sents []sentence
+	bangs []span
+	// exclamations counts the message's exclamation marks, for Reading.
+	exclamations int32
+	quotes       []span // sincere words in quotes
+	qOpen        int32  // token index after an opening quotation mark, -1 when none is open
+	qByte        int32  // where that quotation mark is
+	hits         []hit
+	stack        []frame // the walk's steps still to take
+	cands        []int32 // the tokens a match may start at
+	order        []int32 // veto hits, longest first
+	maxHit       int32   // the most tokens any hit spans, which bounds overlap searches
+	ev           []moveSpan
+	keys         []uint64   // ev as sort keys
+	merged       []moveSpan // ev sorted, overlapping passages merged
+	moves        int        // the moves in merged
+	caps         bool       // a token is in capitals
 	// mixed records that the message has something a plain reading takes otherwise
 	// (see Reading): a word with a letter, digit or apostrophe outside ASCII, an
 	// emoji, "…", a carriage return, "/s", an apostrophe before a digit, a dot before
@@ -109,6 +111,7 @@ func (s *scratch) reset() {
 	s.toks = s.toks[:0]
 	s.sents = s.sents[:0]
 	s.bangs = s.bangs[:0]
+	s.exclamations = 0
 	s.quotes = s.quotes[:0]
 	s.hits = s.hits[:0]
 	s.order = s.order[:0]

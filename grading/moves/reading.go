@@ -24,6 +24,8 @@ type Reading struct {
 	Plain     bool
 	Words     []Word
 	Sentences []Sentence
+	// Exclamations counts the message's exclamation marks.
+	Exclamations int
 }
 
 // Word is a word of a plain message.
@@ -61,7 +63,7 @@ func (c *Classifier) ClassifyReading(text string, r *Reading, ms []Match, ev []s
 // fill copies the words and sentences of a plain message out of s; whole reports that
 // the classifier read all of the message.
 func (r *Reading) fill(s *scratch, whole bool) {
-	r.Words, r.Sentences = r.Words[:0], r.Sentences[:0]
+	r.Words, r.Sentences, r.Exclamations = r.Words[:0], r.Sentences[:0], 0
 	r.Plain = whole && !s.mixed
 	if !r.Plain {
 		return
@@ -75,6 +77,7 @@ func (r *Reading) fill(s *scratch, whole bool) {
 	for _, se := range s.sents {
 		r.Sentences = append(r.Sentences, Sentence{First: se.first, End: se.last + 1, Question: se.question})
 	}
+	r.Exclamations = int(s.exclamations)
 }
 
 // WithWords returns a classifier that classifies exactly as c does and also tags every

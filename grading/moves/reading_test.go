@@ -82,7 +82,7 @@ func TestReading(t *testing.T) {
 	}
 	texts := []string{"", "Hello", "Hi.Dana", "I'm sorry… really", "don't `quote` me", "line\r\nbreak",
 		"it was ok.) fine", "the 90'5 gang", "sure /s", "café now", "I said \"no.\" Then left",
-		"Wait...what? OK!! 3.5 stars, acme.com. E.g. this\nand that", "rock'n'roll isn't 'quoted' dogs' bowls",
+		"Wait...what? OK!! 3.5 stars!?! no!, acme.com. E.g. this\nand that", "rock'n'roll isn't 'quoted' dogs' bowls",
 		"thanks 😊", "don’t", "don`t", "two.—three", "I'm sorry — that's £49.99 – twice", "“Quoted” words • bullet \xff\xfe bad bytes"}
 	mustPlain := []string{"don't `quote` me", "I'm sorry — that's £49.99 – twice", "“Quoted” words • bullet \xff\xfe bad bytes"}
 	for _, c := range cases {
@@ -123,6 +123,9 @@ func TestReading(t *testing.T) {
 		}
 		if !reflect.DeepEqual(r.Sentences, sents) && len(sents)+len(r.Sentences) > 0 {
 			t.Errorf("%q: sentences\n got  %+v\n want %+v", text, r.Sentences, sents)
+		}
+		if want := strings.Count(text, "!"); r.Exclamations != want {
+			t.Errorf("%q: %d exclamation marks read; want %d", text, r.Exclamations, want)
 		}
 	}
 	for _, text := range []string{"I'm sorry… really", "line\r\nbreak", "it was ok.) fine", "the 90'5 gang",

@@ -450,6 +450,7 @@ run:
 		}
 		j++
 	}
+	s.exclamations += int32(bangs)
 	if bangs >= 2 {
 		s.bangs = append(s.bangs, span{int32(i), int32(j)})
 	}
