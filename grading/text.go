@@ -234,12 +234,12 @@ func (sc *scanner) word(s string, i int) int {
 		if i+8 <= len(s) {
 			// Eight bytes at a time (see asciirun.Classify8).
 			l8, u8, w8 := asciirun.Classify8(asciirun.Load64(s[i : i+8]))
-			stop := bits.TrailingZeros64(^w8 & highBits)
-			in := uint64(1)<<stop - 1 // the run's bytes; all eight when stop is 64
-			letters += bits.OnesCount64(l8 & in)
-			up += bits.OnesCount64(u8 & in)
-			i += stop >> 3
-			if stop == 64 {
+			ends := ^w8 & highBits // the bytes that are no part of a word
+			in := asciirun.Before(ends)
+			letters += asciirun.Count8(l8 & in)
+			up += asciirun.Count8(u8 & in)
+			i += bits.TrailingZeros64(ends) >> 3
+			if ends == 0 {
 				continue
 			}
 		} else {

@@ -244,12 +244,12 @@ words:
 		for {
 			if j+8 <= len(text) {
 				letter, up, word := asciirun.Classify8(asciirun.Load64(text[j : j+8]))
-				stop := bits.TrailingZeros64(^word & highBits)
-				in := uint64(1)<<stop - 1 // the run's bytes; all eight when stop is 64
-				letters += bits.OnesCount64(letter & in)
-				upper += bits.OnesCount64(up & in)
-				j += stop >> 3
-				if stop == 64 {
+				ends := ^word & highBits // the bytes that are no part of a word
+				in := asciirun.Before(ends)
+				letters += asciirun.Count8(letter & in)
+				upper += asciirun.Count8(up & in)
+				j += bits.TrailingZeros64(ends) >> 3
+				if ends == 0 {
 					continue
 				}
 			} else {

@@ -11,13 +11,13 @@ func Run(text string, j int) (end int, lower, upper int32) {
 	for j+8 <= len(text) {
 		letter, up, word := Classify8(Load64(text[j : j+8]))
 		// Bit 7 of every byte of the run is set in word; the first clear one ends it.
-		stop := bits.TrailingZeros64(^word & highBits)
-		in := uint64(1)<<stop - 1 // the run's bytes; all of them when stop is 64
-		u := int32(bits.OnesCount64(up & in))
-		lower += int32(bits.OnesCount64(letter&in)) - u
+		ends := ^word & highBits
+		in := Before(ends)
+		u := int32(Count8(up & in))
+		lower += int32(Count8(letter&in)) - u
 		upper += u
-		j += stop >> 3
-		if stop < 64 {
+		j += bits.TrailingZeros64(ends) >> 3
+		if ends != 0 {
 			return j, lower, upper
 		}
 	}
@@ -54,6 +54,18 @@ func Classify8(x uint64) (letter, up, word uint64) {
 	digit := (y + lowBits*(0x80-'0')) &^ (y + lowBits*(0x7f-'9')) & ascii
 	return letter, up, letter | digit
 }
+
+// Before returns the bits below the lowest set bit of m, all of them when m is 0: with
+// m the bytes that end a run, the bits of the bytes before the end. It is the mask
+// 1<<TrailingZeros64(m) - 1, without the compare and the mask that a variable shift
+// costs in Go.
+func Before(m uint64) uint64 { return m&-m - 1 }
+
+// Count8 counts the bytes of m that have bit 7 set, for an m that has no other bit set
+// (a mask of Classify8's): shifted down, each such byte is 1, and a multiplication adds
+// them all up into the top byte. It needs no POPCNT instruction, which Go's default
+// amd64 target cannot assume and so guards with a test of the CPU on every call.
+func Count8(m uint64) int { return int((m >> 7) * lowBits >> 56) }
 
 // Load64 reads the first eight bytes of s as a little-endian number.
 func Load64(s string) uint64 {

@@ -1,6 +1,9 @@
 package asciirun
 
-import "testing"
+import (
+	"math/bits"
+	"testing"
+)
 
 // TestRun checks Run against a byte-by-byte reading, across the eight-byte boundary.
 func TestRun(t *testing.T) {
@@ -55,6 +58,25 @@ func TestClassify8(t *testing.T) {
 					t.Fatalf("Classify8(%q) sets bits other than bit 7", buf)
 				}
 			}
+		}
+	}
+}
+
+// TestCount8AndBefore checks Count8 and Before against math/bits on every mask of
+// bit 7s.
+func TestCount8AndBefore(t *testing.T) {
+	for b := range 256 {
+		var m uint64
+		for i := range 8 {
+			if b>>i&1 != 0 {
+				m |= 0x80 << (8 * i)
+			}
+		}
+		if got, want := Count8(m), bits.OnesCount64(m); got != want {
+			t.Errorf("Count8(%#x) = %d; want %d", m, got, want)
+		}
+		if got, want := Before(m), uint64(1)<<bits.TrailingZeros64(m)-1; got != want {
+			t.Errorf("Before(%#x) = %#x; want %#x", m, got, want)
 		}
 	}
 }
