@@ -148,7 +148,7 @@ func (t *text) fromReading(s string, r *moves.Reading, buf []byte, l *lexicon) [
 		// Written in place, field by field (see scanner.word).
 		wd := &words[i]
 		wd.start, wd.end, wd.l0, wd.l1, wd.sent = rw.Start, rw.End, l0, l1, rw.Sentence
-		wd.k, wd.slot, wd.content = k, rw.Aux, n >= 3 && flags&flagStop == 0
+		wd.k, wd.slot, wd.content = k, rw.Aux, isContent(n, flags)
 		wd.flags, wd.starts = flags, starts
 	}
 	sents := t.sents[:0]
@@ -162,6 +162,15 @@ func (t *text) fromReading(s string, r *moves.Reading, buf []byte, l *lexicon) [
 		t.low = string(buf)
 	}
 	return buf
+}
+
+// isContent reports whether a word of n bytes and lexicon flags is a content word: three
+// bytes or more, and no stopword. It is computed without a branch: which words are
+// stopwords is all but random, and n >= 3 && … mispredicts on a good share of them.
+func isContent(n int, flags uint16) bool {
+	long := uint32(2-n) >> 31                                     // 1 when n >= 3
+	notStop := uint32(flags&flagStop^flagStop) / uint32(flagStop) // 1 when not a stopword
+	return long&notStop != 0
 }
 
 // scanner is the state of one scan.
@@ -247,7 +256,7 @@ func (sc *scanner) word(s string, i int) int {
 			i, letters, up = k, letters+int(l1+u1), up+int(u1)
 		}
 		// Most words end at a space or punctuation: one test rules out both apostrophes.
-		if i >= len(s) || s[i] != '\'' && s[i] != 0xE2 {
+		if i >= len(s) || joins[s[i]] == 0 {
 			break
 		}
 		if i+1 < len(s) && s[i] == '\'' && isLetter(s[i+1]) {
@@ -317,7 +326,7 @@ func (sc *scanner) word(s string, i int) int {
 	wd := &sc.words[len(sc.words)-1]
 	wd.start, wd.end, wd.l0, wd.l1, wd.sent = int32(start), int32(i), l0, l1, int32(len(sc.sents))
 	wd.k = k
-	wd.content = n >= 3 && flags&flagStop == 0
+	wd.content = isContent(n, flags)
 	wd.slot, wd.flags, wd.starts = x, flags, starts
 	if i < len(s) && s[i] == ' ' {
 		i++ // the space after a word, spared a trip through the switch
@@ -357,6 +366,11 @@ var scanClass = func() (t [256]uint8) {
 }()
 
 const highBits = 0x8080808080808080
+
+// joins marks the bytes that may join two runs of letters into one word: the straight
+// apostrophe and the first byte of the curly one (’). A table costs one test where two
+// comparisons cost two branches.
+var joins = [256]uint8{'\'': 1, 0xE2: 1}
 
 // foldedPrefix is the first n <= 8 bytes of s, which has eight, lower-cased (see
 // foldedKey), as a little-endian number: with keyFinish, the key of a short word, both
