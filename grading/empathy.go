@@ -1,6 +1,8 @@
 package grading
 
 import (
+	"math/bits"
+
 	"chatdojo/scenarios"
 )
 
@@ -63,111 +65,107 @@ type mechanismResult struct {
 // a feeling or understanding tied to words of their message, or a question about them.
 func (l *lexicon) mechanisms(a *text, c []*text, mv moveSet, seen *wordSet) mechanismResult {
 	var r mechanismResult
-	customerWords(seen, c)
+	seen.fill(c)
 	negative := mv.has(bitDismiss)
-	for si, s := range a.sents {
-		formula, warm, understandG, understandS, personal := -1, -1, -1, -1, -1
+	for _, s := range a.sents {
+		// at[lex] and end[lex] are the first phrase of each reply lexicon in the sentence,
+		// at -1 for none; pending has the bits of the lexicons with none yet, so that a
+		// word is matched against those only, in one test.
+		at := [nReplyLex]int{-1, -1, -1, -1, -1}
+		var end [nReplyLex]int
+		pending := uint8(1<<nReplyLex - 1)
 		feeling := -1
-		fEnd, wEnd, gEnd, sEnd, pEnd := 0, 0, 0, 0, 0
-		for i := s.first; i < s.last; i++ {
-			x := &a.words[i]
-			if x.slot < 0 {
-				continue // no lexicon knows the word
+		// overlap counts the content words of the sentence that the customer's messages
+		// use too: a reply that echoes the customer's own words is about their situation.
+		overlap := 0
+		// The words are read 64 at a time, in two loops: the first, with no branch and
+		// no call, marks in bitmasks the few words that may be the customer's, that start
+		// a phrase or that name a feeling; the second looks at those alone, in order. A
+		// single loop mispredicted its tests on many words, and kept its counters on the
+		// stack for the sake of its calls.
+		for base := s.first; base < s.last; base += 64 {
+			theirs, starts, feelings := seen.marks(a.words[base:min(s.last, base+64)], pending)
+			if feelings != 0 && feeling < 0 {
+				feeling = base + bits.TrailingZeros64(feelings)
 			}
-			if x.flags&flagFeeling != 0 && feeling < 0 {
-				feeling = i
-			}
-			if x.starts == 0 {
-				continue
-			}
-			if x.starts&(1<<lexFormula) != 0 {
-				if n := a.phraseAt(i, s.last, lexFormula); n > 0 && formula < 0 {
-					formula, fEnd = i, i+n
-					r.formulas = append(r.formulas, a.src[a.words[i].start:a.words[i+n-1].end])
+			for ; theirs != 0; theirs &= theirs - 1 {
+				i := base + bits.TrailingZeros64(theirs)
+				if seen.has(c, a.w(i), a.words[i].k) {
+					overlap++
 				}
 			}
-			if x.starts&(1<<lexWarm) != 0 && warm < 0 {
-				if n := a.phraseAt(i, s.last, lexWarm); n > 0 {
-					warm, wEnd = i, i+n
-				}
-			}
-			if x.starts&(1<<lexUnderstandGeneric) != 0 && understandG < 0 {
-				if n := a.phraseAt(i, s.last, lexUnderstandGeneric); n > 0 {
-					understandG, gEnd = i, i+n
-				}
-			}
-			if x.starts&(1<<lexUnderstandSpecific) != 0 && understandS < 0 {
-				if n := a.phraseAt(i, s.last, lexUnderstandSpecific); n > 0 {
-					understandS, sEnd = i, i+n
-				}
-			}
-			if x.starts&(1<<lexPersonal) != 0 && personal < 0 {
-				if n := a.phraseAt(i, s.last, lexPersonal); n > 0 {
-					personal, pEnd = i, i+n
+			for ; starts != 0; starts &= starts - 1 {
+				i := base + bits.TrailingZeros64(starts)
+				if lexes := a.words[i].starts & pending; lexes != 0 {
+					pending &^= a.phrasesAt(i, s.last, lexes, &at, &end)
 				}
 			}
 		}
-		overlap := l.overlap(a, s, seen)
+		if pending == 1<<nReplyLex-1 && feeling < 0 && !s.question && overlap < 3 {
+			continue // nothing below can find a level in the sentence
+		}
+		formula, warm, understandG, understandS, personal := at[lexFormula], at[lexWarm], at[lexUnderstandGeneric], at[lexUnderstandSpecific], at[lexPersonal]
+		fEnd, wEnd, gEnd, sEnd, pEnd := end[lexFormula], end[lexWarm], end[lexUnderstandGeneric], end[lexUnderstandSpecific], end[lexPersonal]
+		if formula >= 0 {
+			r.formulas = append(r.formulas, a.span(formula, fEnd))
+		}
 		// Emotional reaction.
 		if !negative {
-			level := 0
-			var ev string
+			level, lo, hi := 0, 0, 0 // the level and its evidence, words [lo, hi)
 			switch {
 			case warm >= 0 && (feeling >= 0 || overlap >= 1):
-				level, ev = 2, a.span(warm, max(wEnd, feeling+1))
+				level, lo, hi = 2, warm, max(wEnd, feeling+1)
 			case feeling >= 0 && (formula >= 0 || mv.has(bitAcknowledgeEmotion) || mv.has(bitEmpathize) || mv.has(bitApologize)) && overlap >= 2:
-				level, ev = 2, a.span(feeling, feeling+1)
+				level, lo, hi = 2, feeling, feeling+1
 			case formula >= 0:
-				level, ev = 1, a.span(formula, fEnd)
+				level, lo, hi = 1, formula, fEnd
 			case warm >= 0:
-				level, ev = 1, a.span(warm, wEnd)
+				level, lo, hi = 1, warm, wEnd
 			case feeling >= 0 && (mv.has(bitAcknowledgeEmotion) || mv.has(bitEmpathize)):
-				level, ev = 1, a.span(feeling, feeling+1)
+				level, lo, hi = 1, feeling, feeling+1
 			}
 			if level > r.m.EmotionalReaction {
-				r.m.EmotionalReaction, r.er = level, ev
+				r.m.EmotionalReaction, r.er = level, a.span(lo, hi)
 			}
 		}
 		// Interpretation.
 		{
-			level := 0
-			var ev string
+			level, lo, hi := 0, 0, 0 // the level and its evidence, words [lo, hi)
 			switch {
 			case understandS >= 0 && overlap >= 1:
-				level, ev = 2, a.span(understandS, sEnd)
+				level, lo, hi = 2, understandS, sEnd
 			case mv.has(bitEmpathize) && overlap >= 2 && (warm >= 0 || feeling >= 0 || understandS >= 0):
-				level, ev = 2, a.sentence(si)
+				level, lo, hi = 2, s.first, s.last
 			case !s.question && overlap >= 3 && !a.startsWithAction(s) && !a.explains(s):
 				// Restating the customer's situation in their own words.
-				level, ev = 2, a.sentence(si)
+				level, lo, hi = 2, s.first, s.last
 			case understandG >= 0 || understandS >= 0:
 				if understandS >= 0 {
-					level, ev = 1, a.span(understandS, sEnd)
+					level, lo, hi = 1, understandS, sEnd
 				} else {
-					level, ev = 1, a.span(understandG, gEnd)
+					level, lo, hi = 1, understandG, gEnd
 				}
 			}
 			if level > r.m.Interpretation {
-				r.m.Interpretation, r.in = level, ev
+				r.m.Interpretation, r.in = level, a.span(lo, hi)
 			}
 		}
 		// Exploration: a question about the person is strong; a question about the
 		// case, or a request for details, is weak.
 		if s.question || personal >= 0 {
-			level := 0
-			var ev string
+			level, lo, hi := 0, 0, 0 // the level and its evidence, words [lo, hi)
 			asks := mv.has(bitAskQuestion)
 			switch {
 			case s.question && personal >= 0 && (asks || mv.has(bitClose)) && !mv.has(bitRude):
-				level, ev = 2, a.span(personal, pEnd)
+				level, lo, hi = 2, personal, pEnd
 			case s.question && asks && overlap >= 2 && a.mentionsYou(s) && !mv.has(bitRude):
 				// A question about the customer's own circumstances.
-				level, ev = 2, a.sentence(si)
+				level, lo, hi = 2, s.first, s.last
 			case s.question && (asks || mv.has(bitVerifyIdentity) || mv.has(bitClose)):
-				level, ev = 1, a.sentence(si)
+				level, lo, hi = 1, s.first, s.last
 			}
 			if level > r.m.Exploration {
-				r.m.Exploration, r.ex = level, ev
+				r.m.Exploration, r.ex = level, a.span(lo, hi)
 			}
 		}
 	}
@@ -184,97 +182,101 @@ func (l *lexicon) mechanisms(a *text, c []*text, mv moveSet, seen *wordSet) mech
 	return r
 }
 
-// overlap counts the content words of sentence s of a that the customer's recent
-// messages use too: a reply that echoes the customer's own words is about their
-// situation. seen holds the customer's content words (see customerWords).
-func (l *lexicon) overlap(a *text, s sentence, seen *wordSet) int {
-	n := 0
-	for i := s.first; i < s.last; i++ {
-		if a.words[i].content && seen.has(a.w(i), a.words[i].k) {
-			n++
-		}
-	}
-	return n
-}
-
-// wordSet is a small open-addressing set of the customer's words, keyed by their scan
-// key and reused from turn to turn. A slot is in use when it carries the set's current
-// generation, so emptying the set touches no slot. Slots name their word by message and
-// index rather than hold it: they have no pointer, so filling them costs the garbage
-// collector nothing.
+// wordSet holds the content words of the customer's recent messages, reused from turn
+// to turn. It is a table indexed by the top nine bits of a word's key hash: a slot names
+// the last content word of its index, so that a reply word whose slot is empty (most
+// are) is none of theirs, and one whose slot is not is most often the word the slot
+// names. Filling it costs a store a word and no branch, where a hash set of the words
+// cost a probe and a mispredicted branch on most. Two words of one index, or a reply
+// word that only shares the index of one of theirs, are told apart by a search of the
+// messages (see search), which is rare.
 type wordSet struct {
-	slots []wordSlot
-	mask  uint32
+	// slots hold gen<<16 | the word's index among the messages' words, one message
+	// after the other: a slot of an older generation is empty, so that emptying the
+	// set touches no slot. Slot 512 takes the words that are not content words.
+	slots [513]uint32
 	gen   uint32
-	texts []*text // the messages the words come from
 }
 
-type wordSlot struct {
-	k    wordKey
-	gen  uint32
-	text uint32 // index in wordSet.texts
-	word int32  // index in the message's words
-}
-
-// reset empties the set and sizes it for n words of the messages cs.
-func (ws *wordSet) reset(n int, cs []*text) {
-	size := 64
-	for size < 2*n {
-		size <<= 1
+// fill empties the set and puts in it the content words of the messages cs.
+func (ws *wordSet) fill(cs []*text) {
+	ws.gen = (ws.gen + 1) & 0xffff
+	if ws.gen == 0 {
+		ws.slots, ws.gen = [513]uint32{}, 1
 	}
-	ws.gen++
-	if len(ws.slots) < size || ws.gen == 0 {
-		ws.slots = make([]wordSlot, size)
-		ws.gen = 1
-	}
-	ws.mask = uint32(len(ws.slots) - 1)
-	ws.texts = append(ws.texts[:0], cs...) // a copy: cs is the caller's, often on its stack
-}
-
-// add puts word i of message ws.texts[c] in the set.
-func (ws *wordSet) add(c uint32, i int32, k wordKey) {
-	for h := k.h & ws.mask; ; h = (h + 1) & ws.mask {
-		s := &ws.slots[h]
-		if s.gen != ws.gen {
-			s.k, s.gen, s.text, s.word = k, ws.gen, c, i
-			return
-		}
-		if s.k == k && (k.n <= 8 || ws.texts[s.text].w(int(s.word)) == ws.texts[c].w(int(i))) {
-			return
-		}
-	}
-}
-
-// has reports whether the set holds the word w, of key k.
-func (ws *wordSet) has(w string, k wordKey) bool {
-	if len(ws.slots) == 0 {
-		return false
-	}
-	for h := k.h & ws.mask; ; h = (h + 1) & ws.mask {
-		s := &ws.slots[h]
-		if s.gen != ws.gen {
-			return false
-		}
-		if s.k == k && (k.n <= 8 || ws.texts[s.text].w(int(s.word)) == w) {
-			return true
-		}
-	}
-}
-
-// customerWords fills ws with the content words of the customer's messages.
-func customerWords(ws *wordSet, cs []*text) {
-	n := 0
+	gen := ws.gen << 16
+	n := 0 // the index of c.words[0] among the words of cs
 	for _, c := range cs {
-		n += len(c.words)
+		words := c.words // loaded once: the stores below might be to c, for all the compiler knows
+		for i := range words {
+			x := words[i].k.h >> 23
+			if !words[i].content {
+				x = 512 // a select, not a branch
+			}
+			ws.slots[x] = gen | uint32(uint16(n+i)) // past 65,535 words, a search tells (see has)
+		}
+		n += len(words)
 	}
-	ws.reset(n, cs)
-	for ci, c := range cs {
+}
+
+// may is 1 when the set may hold the word of key k, 0 when it does not.
+func (ws *wordSet) may(k wordKey) uint64 {
+	return b2u(ws.slots[k.h>>23]>>16 == ws.gen)
+}
+
+// marks reads up to 64 words of a reply sentence for mechanisms: it returns a bit per
+// word that the set may hold and is a content word, one per word that starts a phrase
+// of the lexicons pending, and one per word that names a feeling. It is a function of
+// its own, without a branch or a call, so that its masks stay in registers.
+func (ws *wordSet) marks(words []word, pending uint8) (theirs, starts, feelings uint64) {
+	// Each word's bits enter at the top and move down a place a word: shifts by a
+	// constant, which need no register of their own.
+	for k := range words {
+		// A word no lexicon knows has no flags and starts no phrase.
+		x := &words[k]
+		theirs = theirs>>1 | (b2u(x.content)&ws.may(x.k))<<63
+		starts = starts>>1 | b2u(x.starts&pending != 0)<<63
+		feelings = feelings>>1 | b2u(x.flags&flagFeeling != 0)<<63
+	}
+	n := uint(64-len(words)) & 63 // words holds 1 to 64 words
+	return theirs >> n, starts >> n, feelings >> n
+}
+
+// has reports whether the messages cs, which ws was filled from, use the content word w
+// of key k, which the set may hold. It need not ask whether their word is a content word
+// too: whether a word is one depends on the word alone.
+func (ws *wordSet) has(cs []*text, w string, k wordKey) bool {
+	j := int(uint16(ws.slots[k.h>>23]))
+	for _, c := range cs {
+		if j < len(c.words) {
+			if c.words[j].k == k && (k.n <= 8 || c.w(j) == w) {
+				return true
+			}
+			break
+		}
+		j -= len(c.words)
+	}
+	return search(cs, w, k)
+}
+
+// search reports whether the messages cs use the word w of key k.
+func search(cs []*text, w string, k wordKey) bool {
+	for _, c := range cs {
 		for i := range c.words {
-			if c.words[i].content {
-				ws.add(uint32(ci), int32(i), c.words[i].k)
+			if c.words[i].k == k && (k.n <= 8 || c.w(i) == w) {
+				return true
 			}
 		}
 	}
+	return false
+}
+
+// b2u is 1 for true and 0 for false, without a branch.
+func b2u(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // span returns the source text of words [i, j).
@@ -284,12 +286,6 @@ func (t *text) span(i, j int) string {
 	}
 	j = min(max(j, i+1), len(t.words))
 	return t.src[t.words[i].start:t.words[j-1].end]
-}
-
-// sentence returns the source text of sentence i, trimmed.
-func (t *text) sentence(i int) string {
-	s := t.sents[i]
-	return t.src[t.words[s.first].start:t.words[s.last-1].end]
 }
 
 // startsWithAction reports whether a sentence starts with the agent's own action ("I've

@@ -70,8 +70,8 @@ type Grader struct {
 // scratch is the reusable working memory of one Grade call.
 type scratch struct {
 	seen        wordSet
-	formulaUses map[string]int
-	asked       map[uint64]bool
+	formulaUses []formulaUse // the stock phrases said so far (see formulaRepeats)
+	asked       []uint64     // the signatures of the questions asked so far
 	texts       []text
 	moods       []int
 	buf         []byte
@@ -190,15 +190,25 @@ var deEscalationWeights = [...]struct {
 	{bitRude, -30}, {bitShouting, -25}, {bitPolicyWall, -25},
 }
 
+// deEscalationMoves are the moves of deEscalationWeights, and deEscalationByRank their
+// weights by rank: a reply makes only a few of them, so the score adds up its own.
+var deEscalationMoves, deEscalationByRank = func() (moveSet, [64]int) {
+	var set moveSet
+	var w [64]int
+	for _, x := range deEscalationWeights {
+		set |= x.m
+		w[bits.TrailingZeros64(uint64(x.m))] += x.w
+	}
+	return set, w
+}()
+
 // deEscalationScore rates what a reply did to the customer's temper: 50 plus what its
 // moves do, minus asking for what was already given, plus (when known) how the
 // customer's mood moved after it.
 func deEscalationScore(mv moveSet, mood int, moodAfter *int, repeatAsk bool) int {
 	score := 50
-	for _, w := range deEscalationWeights {
-		if mv.has(w.m) {
-			score += w.w
-		}
+	for m := mv & deEscalationMoves; m != 0; m &= m - 1 {
+		score += deEscalationByRank[bits.TrailingZeros64(uint64(m))]
 	}
 	if mv.has(bitHold) && mood < 30 {
 		score -= 5
@@ -233,17 +243,22 @@ func clamp(n int) int {
 	return min(max(n, 0), 100)
 }
 
-func ptr[T any](v T) *T { return &v }
-
 // quote shortens s for a feedback line, at a word boundary.
 func quote(s string) string {
+	q, cut := quoted(s)
+	return q + cut
+}
+
+// quoted is quote in two parts: s shortened, and "…" when it was cut short, so that
+// the caller can write both in the one allocation of its line.
+func quoted(s string) (string, string) {
 	if needsFolding(s) {
 		s = strings.Join(strings.Fields(s), " ")
 	}
 	s = strings.TrimSpace(s)
 	const limit = 80
 	if len(s) <= limit {
-		return s
+		return s, ""
 	}
 	cut := strings.LastIndexByte(s[:limit], ' ')
 	if cut < 30 {
@@ -252,12 +267,14 @@ func quote(s string) string {
 			cut--
 		}
 	}
-	return s[:cut] + "…"
+	return s[:cut], "…"
 }
 
 // needsFolding reports whether s has a line break, a tab or two spaces in a row: white
 // space that a one-line quote folds. It reads eight bytes at a time, without a branch
 // per byte: a quote is a sentence or two, and a test per byte mispredicts at every space.
+// Line breaks and tabs are looked for only in eight bytes with a control character,
+// which a quote seldom has.
 func needsFolding(s string) bool {
 	const ones = 0x0101010101010101
 	spaceBefore := false // the byte before the current eight is a space
@@ -265,8 +282,13 @@ func needsFolding(s string) bool {
 	for ; i+8 <= len(s); i += 8 {
 		v := asciirun.Load64(s[i : i+8])
 		sp := zeroBytes(v ^ ones*' ')
-		if zeroBytes(v^ones*'\n')|zeroBytes(v^ones*'\t')|zeroBytes(v^ones*'\r') != 0 ||
-			sp&(sp<<8) != 0 || spaceBefore && sp&0x80 != 0 {
+		if sp&(sp<<8) != 0 || spaceBefore && sp&0x80 != 0 {
+			return true
+		}
+		// (v - ones*0x20) &^ v has bit 7 set in some byte when, and only when, one of
+		// the bytes is below 0x20.
+		if (v-ones*0x20)&^v&(ones*0x80) != 0 &&
+			zeroBytes(v^ones*'\n')|zeroBytes(v^ones*'\t')|zeroBytes(v^ones*'\r') != 0 {
 			return true
 		}
 		spaceBefore = sp>>63 != 0

@@ -2,6 +2,7 @@ package grading
 
 import (
 	"math"
+	"math/bits"
 	"slices"
 	"strconv"
 )
@@ -15,6 +16,9 @@ const (
 	lexPersonal
 	lexLeave
 	nLex
+
+	// The phrase lexicons of a reply (see mechanisms) are those before lexLeave.
+	nReplyLex = lexLeave
 )
 
 // The word flags of wordInfo.
@@ -231,20 +235,47 @@ const oneWord = 1 << 63
 func secondBit(slot int32) uint64 { return 1 << (uint32(slot) % 63) }
 
 // phraseAt is the length in words of the longest phrase of lexicon lex that starts at
-// word i of t and ends before word last, or 0.
+// word i of t and ends before word last, or 0. Word i starts a phrase of lex somewhere
+// (see word.starts).
 func (t *text) phraseAt(i, last, lex int) int {
-	if t.words[i].starts&(1<<lex) == 0 {
-		return 0
-	}
-	after := t.words[i+1 : last]
 	seconds := t.lex.seconds[t.words[i].slot][lex]
-	if len(after) == 0 || after[0].slot < 0 || seconds&secondBit(after[0].slot) == 0 {
-		// No phrase of two words or more can start here.
-		if seconds&oneWord != 0 {
-			return 1
+	if i+1 < last {
+		if next := t.words[i+1].slot; next >= 0 && seconds&secondBit(next) != 0 {
+			return t.longPhraseAt(i, last, lex)
 		}
-		return 0
 	}
+	// No phrase of two words or more can start here.
+	return int(seconds >> 63) // oneWord
+}
+
+// phrasesAt is phraseAt for each lexicon of lexes (a bit per lexicon) at once: for
+// each that has a phrase at word i, it sets at[lex] and end[lex] to the longest and sets
+// the lexicon's bit in found. A word that starts phrases of several lexicons ("i",
+// "sorry") is looked at once, and its next word's bit in lexicon.seconds is computed
+// once.
+func (t *text) phrasesAt(i, last int, lexes uint8, at, end *[nReplyLex]int) (found uint8) {
+	seconds := &t.lex.seconds[t.words[i].slot]
+	var next uint64 // the next word's bit in seconds, 0 for none
+	if i+1 < last && t.words[i+1].slot >= 0 {
+		next = secondBit(t.words[i+1].slot)
+	}
+	for ; lexes != 0; lexes &= lexes - 1 {
+		lex := bits.TrailingZeros8(lexes)
+		n := int(seconds[lex] >> 63) // a phrase of word i alone
+		if seconds[lex]&next != 0 {
+			n = t.longPhraseAt(i, last, lex)
+		}
+		if n > 0 {
+			at[lex], end[lex] = i, i+n
+			found |= 1 << lex
+		}
+	}
+	return found
+}
+
+// longPhraseAt is phraseAt once the word after word i may continue a phrase.
+func (t *text) longPhraseAt(i, last, lex int) int {
+	after := t.words[i+1 : last]
 next:
 	for _, rest := range t.lex.rests[t.words[i].slot][lex] { // longest first
 		if len(rest) > len(after) {

@@ -3,9 +3,12 @@ package grading
 import (
 	"context"
 	"math"
+	"math/bits"
 	"slices"
 	"strings"
+	"sync"
 	"time"
+	"unicode/utf8"
 
 	"chatdojo/grading/moves"
 	"chatdojo/scenarios"
@@ -15,6 +18,10 @@ import (
 // the issues from its event log; for a bare transcript the mood is estimated from the
 // customer's own messages and, when the scenario is known, the issues are replayed from
 // the agent's moves. Scores that cannot be computed are nil.
+//
+// Grade runs once per conversation, which is often a single turn, so its own code is
+// fetched afresh each time: what only some conversations need (a judge, a scenario,
+// an event log, long conversations) is kept out of line, in the helpers below it.
 func (g *Grader) Grade(ctx context.Context, tr scenarios.Transcript) (Grade, error) {
 	gr := Grade{
 		ID: tr.ID, Scenario: tr.Scenario, User: tr.User, StartedAt: tr.StartedAt,
@@ -25,60 +32,55 @@ func (g *Grader) Grade(ctx context.Context, tr scenarios.Transcript) (Grade, err
 		sc, _ = g.lookup(tr.Scenario)
 	}
 	msgs := tr.Messages
-	agents := 0
-	for _, m := range msgs {
-		if m.Role == scenarios.RoleAgent {
+	// One look over the messages: who speaks where, and whether the simulator gave
+	// every customer message its mood.
+	agents, firstC, lastC := 0, -1, -1
+	simulated := true
+	for i, m := range msgs {
+		switch m.Role {
+		case scenarios.RoleAgent:
 			agents++
+		case scenarios.RoleCustomer:
+			if firstC < 0 {
+				firstC = i
+			}
+			lastC = i
+			simulated = simulated && m.Mood != nil
 		}
 	}
-	if agents > 0 {
-		gr.Turns = make([]Turn, 0, agents)
-	}
 	// The optional numbers of the grade share one allocation (see values), and the
-	// turns' timing scores another.
-	vals := new(values)
+	// turns and their timing scores another; a one-turn conversation, the commonest,
+	// has its turn in the first.
+	var (
+		vals  *values
+		small *smallBlocks
+	)
+	switch agents {
+	case 0:
+		vals = new(values)
+	case 1:
+		one := new(oneTurn)
+		vals, gr.Turns, small = &one.vals, one.turn[:0], &one.blocks
+	default:
+		vals, gr.Turns = new(values), make([]Turn, 0, agents)
+	}
 	var timings []int
 
 	work := g.scratch.Get().(*scratch)
-	defer g.scratch.Put(work)
-	if work.formulaUses == nil {
-		work.formulaUses, work.asked = map[string]int{}, map[uint64]bool{}
-	}
-	clear(work.formulaUses)
-	clear(work.asked)
-	if cap(work.texts) < len(msgs) {
-		work.texts = append(work.texts[:cap(work.texts)], make([]text, len(msgs)-cap(work.texts))...)
-	}
-	texts := work.texts[:len(msgs)]
-	work.moods = append(work.moods[:0], make([]int, len(msgs))...)
-	moods := work.moods
+	defer work.release(&g.scratch)
+	work.reset(len(msgs))
+	texts, moods := work.texts[:len(msgs)], work.moods[:len(msgs)]
+	moveSets, matchLo, matchHi := work.moveSets[:len(msgs)], work.matchLo[:len(msgs)], work.matchHi[:len(msgs)]
 
 	// Pass 1: the customer's mood at each customer message.
-	simulated := true
-	for _, m := range msgs {
-		if m.Role == scenarios.RoleCustomer && m.Mood == nil {
-			simulated = false
-		}
-	}
 	gr.MoodSource = MoodEstimated
-	if simulated && hasCustomer(msgs) {
+	if simulated && firstC >= 0 {
 		gr.MoodSource = MoodSimulator
 	}
 	prev := -1
 	if tr.StartMood != nil {
 		prev = *tr.StartMood
 	}
-	if cap(work.moveSets) < len(msgs) {
-		work.moveSets = make([]moveSet, len(msgs))
-		work.matchLo, work.matchHi = make([]int, len(msgs)), make([]int, len(msgs))
-	}
-	moveSets, matchLo, matchHi := work.moveSets[:len(msgs)], work.matchLo[:len(msgs)], work.matchHi[:len(msgs)]
-	work.matches, work.evidence = work.matches[:0], work.evidence[:0]
-	defer func() {
-		// The pooled scratch keeps no message alive: the evidence is slices of them.
-		clear(work.matches)
-		clear(work.evidence)
-	}()
 	for i, m := range msgs {
 		if m.Role == scenarios.RoleAgent {
 			// The reply is classified and read in one go (see classifyRead).
@@ -99,14 +101,15 @@ func (g *Grader) Grade(ctx context.Context, tr scenarios.Transcript) (Grade, err
 		prev = moods[i]
 	}
 	// The turns' moves and evidence, and the words of the evidence, each in one
-	// allocation for the whole conversation (see blocks).
-	blocks := newBlocks(len(work.matches), len(work.evidence), agents)
+	// allocation for the whole conversation, or all in the one-turn allocation when
+	// they fit (see blocks).
+	blocks := newBlocks(len(work.matches), len(work.evidence), agents, small)
 
 	startMood := 50
 	if tr.StartMood != nil {
 		startMood = *tr.StartMood
-	} else if i := firstCustomer(msgs); i >= 0 {
-		startMood = moods[i]
+	} else if firstC >= 0 {
+		startMood = moods[firstC]
 	}
 
 	// Pass 2: each agent turn.
@@ -115,26 +118,31 @@ func (g *Grader) Grade(ctx context.Context, tr scenarios.Transcript) (Grade, err
 		firstTarget, replyTarget = sc.Timing.FirstResponse, sc.Timing.Reply
 	}
 	var (
-		lastCustomer  = -1
-		mood          = startMood
-		unanswered    time.Time
-		responseTimes []float64
-		formulaUses   = work.formulaUses
-		asked         = work.asked
-		repeats       int
-		transfers     int
-		slow          int
-		weighted      float64
-		weights       float64
-		deSum         int
-		timingSum     int
-		timingN       int
-		timed         = true
-		replay        = newIssueReplay(sc, tr)
-		shownAt       = -1 // the last turn that showed empathy, and the mood then
-		shownMood     int
-		recent        = make([]*text, 0, 4)
+		lastCustomer = -1
+		mood         = startMood
+		unanswered   time.Time
+		// The response times, for the KPIs: the first, and the sum and count of all.
+		firstRT, sumRT float64
+		nRT            int
+		repeats        int
+		transfers      int
+		slow           int
+		weighted       float64
+		weights        float64
+		deSum          int
+		timingSum      int
+		timed          = true
+		replay         *issueReplay // nil without a scenario or an event log
+		replayed       issueReplay
+		shownAt        = -1 // the last turn that showed empathy, and the mood then
+		shownMood      int
+		recent         = make([]*text, 0, 4)
+		afterMood      int // the customer's mood after a turn, on the stack
 	)
+	if sc != nil || len(tr.Events) > 0 {
+		replayed = newIssueReplay(sc, tr)
+		replay = &replayed
+	}
 	for i, m := range msgs {
 		if err := ctx.Err(); err != nil {
 			return Grade{}, err
@@ -156,34 +164,27 @@ func (g *Grader) Grade(ctx context.Context, tr scenarios.Transcript) (Grade, err
 		// what the conversation is about.
 		about := recent[:0]
 		customerText := ""
-		for j := lastCustomer; j >= 0 && len(about) < 3; j-- {
-			if msgs[j].Role == scenarios.RoleCustomer {
-				if len(about) == 0 {
-					customerText = msgs[j].Text
-				}
-				about = append(about, &texts[j])
+		if lastCustomer >= 0 {
+			customerText = msgs[lastCustomer].Text
+			about = append(about, &texts[lastCustomer])
+			if lastCustomer > firstC {
+				about = moreCustomers(about, msgs, texts, firstC, lastCustomer)
 			}
-		}
-		if f := firstCustomer(msgs); f >= 0 && f < lastCustomer && !slices.Contains(about, &texts[f]) {
-			about = append(about, &texts[f])
 		}
 		r := g.lex.mechanisms(a, about, mv, &work.seen)
 		judgement := Judgement{Mechanisms: r.m}
 		if g.judge != nil {
-			jm, err := g.judge.JudgeTurn(ctx, TurnContext{Customer: customerText, Agent: m.Text, Moves: moveList(matches), CustomerMood: mood, History: msgs[:i]})
-			if err == nil {
-				judgement = jm
-			} else if ctx.Err() != nil {
-				return Grade{}, ctx.Err()
+			var err error
+			judgement, err = g.judgeTurn(ctx, judgement, customerText, msgs, i, matches, mood)
+			if err != nil {
+				return Grade{}, err
 			}
 		}
 		rep := 0
-		for _, f := range r.formulas {
-			key := strings.ToLower(f)
-			rep = max(rep, formulaUses[key])
-			formulaUses[key]++
+		if len(r.formulas) > 0 {
+			rep = work.formulaRepeats(r.formulas)
 		}
-		repeatAsk := g.repeatAsk(mv, a, msgs[:i], texts[:i], asked)
+		repeatAsk := g.repeatAsk(mv, a, msgs[:i], texts[:i], work)
 		if repeatAsk {
 			repeats++
 		}
@@ -191,13 +192,14 @@ func (g *Grader) Grade(ctx context.Context, tr scenarios.Transcript) (Grade, err
 			transfers++
 		}
 		var after *int
-		for j := i + 1; j < len(msgs); j++ {
-			if msgs[j].Role == scenarios.RoleCustomer {
-				after = ptr(moods[j])
-				break
-			}
+		if i < lastC {
+			afterMood = moods[nextCustomer(msgs, i)]
+			after = &afterMood
 		}
-		t := Turn{Index: i, Text: m.Text, Moves: blocks.moves(matches), Evidence: blocks.evidence(matches, r), Empathy: judgement.Mechanisms}
+		// The turn is written in place, in the grade's own slice.
+		gr.Turns = append(gr.Turns, Turn{Index: i, Text: m.Text, Empathy: judgement.Mechanisms})
+		t := &gr.Turns[len(gr.Turns)-1]
+		t.Moves, t.Evidence = blocks.moves(matches), blocks.evidence(matches, r)
 		needScale := 1.0
 		if shownAt >= 0 && mood >= shownMood {
 			needScale = 0.5
@@ -214,49 +216,49 @@ func (g *Grader) Grade(ctx context.Context, tr scenarios.Transcript) (Grade, err
 		var rt time.Duration
 		answered := !unanswered.IsZero()
 		if answered && !m.At.IsZero() {
-			rt = m.At.Sub(unanswered)
+			rt = elapsed(m.At.Time, unanswered)
 			target := replyTarget
-			if len(responseTimes) == 0 {
+			if nRT == 0 {
 				target = firstTarget
+				firstRT = rt.Seconds()
 			}
 			if timings == nil {
-				if agents <= len(vals.timings) {
-					timings = vals.timings[:agents] // a short conversation's timings share the allocation
-				} else {
-					timings = make([]int, agents)
-				}
+				timings = vals.timingScores(agents)
 			}
-			timings[len(gr.Turns)] = timingScore(rt, target)
-			t.Scores.Timing = &timings[len(gr.Turns)]
+			timings[len(gr.Turns)-1] = timingScore(rt, target)
+			t.Scores.Timing = &timings[len(gr.Turns)-1]
 			if rt > target {
 				slow++
 			}
-			responseTimes = append(responseTimes, rt.Seconds())
+			sumRT += rt.Seconds()
+			nRT++
 			timingSum += *t.Scores.Timing
-			timingN++
 		} else if answered {
 			timed = false
 		}
 		unanswered = time.Time{}
 		t.Feedback = g.feedback(m.Text, matches, mv, r, judgement.Mechanisms, mood, rep, repeatAsk, t.Scores.Timing, rt, customerText)
-		gr.Turns = append(gr.Turns, t)
 
 		w := 0.5 + float64(100-mood)/100
 		weighted += w * float64(t.Scores.Empathy)
 		weights += w
 		deSum += t.Scores.DeEscalation
-		replay.agent(t.Moves, m.At.Time)
+		if replay != nil {
+			replay.agent(t.Moves, m.At.Time)
+		}
 	}
 
 	// Session scores.
 	endMood, haveEnd := startMood, false
 	if tr.FinalMood != nil {
 		endMood, haveEnd = *tr.FinalMood, true
-	} else if i := lastCustomerIndex(msgs); i >= 0 {
-		endMood, haveEnd = moods[i], true
+	} else if lastC >= 0 {
+		endMood, haveEnd = moods[lastC], true
 	}
-	resolved, resolvedAt := replay.result()
-	gr.Resolved = resolved
+	var resolvedAt time.Time
+	if replay != nil {
+		gr.Resolved, resolvedAt = replay.result()
+	}
 	if len(gr.Turns) > 0 {
 		gr.Scores.Empathy = vals.int(int(math.Round(weighted / weights)))
 		de := float64(deSum) / float64(len(gr.Turns))
@@ -268,43 +270,33 @@ func (g *Grader) Grade(ctx context.Context, tr scenarios.Transcript) (Grade, err
 			de = math.Min(de, 25)
 		}
 		gr.Scores.DeEscalation = vals.int(int(math.Round(de)))
-		if timingN > 0 && timed {
-			gr.Scores.Timing = vals.int(int(math.Round(float64(timingSum) / float64(timingN))))
+		if nRT > 0 && timed {
+			gr.Scores.Timing = vals.int(int(math.Round(float64(timingSum) / float64(nRT))))
 		}
 		if sc != nil {
 			gr.Scores.Resolution = vals.int(replay.score())
 		}
 	}
-	rubric := scenarios.DefaultRubric
+	rubric := &scenarios.DefaultRubric
 	if sc != nil {
-		rubric = sc.Rubric
+		rubric = &sc.Rubric
 	}
-	if o, ok := overall(gr.Scores, rubric); ok {
+	if o, ok := overall(&gr.Scores, rubric); ok {
 		gr.Scores.Overall = vals.int(o)
 	}
 
 	// KPIs.
-	if len(responseTimes) > 0 && timed {
-		gr.KPIs.FirstResponseS = vals.float(round1(responseTimes[0]))
-		sum := 0.0
-		for _, x := range responseTimes {
-			sum += x
-		}
-		gr.KPIs.AvgResponseS = vals.float(round1(sum / float64(len(responseTimes))))
+	if nRT > 0 && timed {
+		gr.KPIs.FirstResponseS = vals.float(round1(firstRT))
+		gr.KPIs.AvgResponseS = vals.float(round1(sumRT / float64(nRT)))
 	}
 	if !resolvedAt.IsZero() && len(msgs) > 0 && !msgs[0].At.IsZero() {
 		gr.KPIs.ResolutionS = vals.float(round1(resolvedAt.Sub(msgs[0].At.Time).Seconds()))
 	}
-	if haveEnd && hasCustomer(msgs) {
+	if haveEnd && firstC >= 0 {
 		gr.KPIs.CSAT = vals.int(csatFromMood(endMood))
 	}
 	if len(gr.Turns) > 0 {
-		silences := 0
-		for _, ev := range tr.Events {
-			if ev.Type == scenarios.EventSilence {
-				silences++
-			}
-		}
 		ces := 1
 		if repeats > 0 {
 			ces++
@@ -315,7 +307,7 @@ func (g *Grader) Grade(ctx context.Context, tr scenarios.Transcript) (Grade, err
 		if transfers > 0 {
 			ces++
 		}
-		if slow > 0 || silences > 0 {
+		if slow > 0 || hasSilence(tr.Events) {
 			ces++
 		}
 		gr.KPIs.CES = vals.int(min(ces, 5))
@@ -323,29 +315,170 @@ func (g *Grader) Grade(ctx context.Context, tr scenarios.Transcript) (Grade, err
 	return gr, nil
 }
 
-// overall is the weighted mean of the scores that are not nil, with the rubric's
-// weights renormalised over those present.
-func overall(s Scores, r scenarios.Rubric) (int, bool) {
-	parts := []struct {
-		v *int
-		w int
-	}{{s.Empathy, r.Empathy}, {s.DeEscalation, r.DeEscalation}, {s.Timing, r.Timing}, {s.Resolution, r.Resolution}}
-	sum, weights := 0.0, 0
-	for _, p := range parts {
-		if p.v != nil && p.w > 0 {
-			sum += float64(*p.v * p.w)
-			weights += p.w
+// reset readies the scratch for a conversation of n messages.
+func (w *scratch) reset(n int) {
+	w.asked = w.asked[:0]
+	w.matches, w.evidence = w.matches[:0], w.evidence[:0]
+	if cap(w.texts) < n || cap(w.moveSets) < n {
+		w.grow(n)
+	}
+}
+
+// grow makes room for a conversation of n messages: rarely, as the scratch is reused.
+//
+//go:noinline
+func (w *scratch) grow(n int) {
+	if cap(w.texts) < n {
+		w.texts = append(w.texts[:cap(w.texts)], make([]text, n-cap(w.texts))...)
+	}
+	if cap(w.moveSets) < n {
+		w.moveSets = make([]moveSet, n)
+		w.matchLo, w.matchHi = make([]int, n), make([]int, n)
+		w.moods = make([]int, n)
+	}
+}
+
+// release returns the scratch to pool, keeping no message alive: the evidence and the
+// stock phrases are slices of them.
+func (w *scratch) release(pool *sync.Pool) {
+	clear(w.matches)
+	clear(w.evidence)
+	if len(w.formulaUses) > 0 {
+		clear(w.formulaUses)
+		w.formulaUses = w.formulaUses[:0]
+	}
+	pool.Put(w)
+}
+
+// formulaRepeats counts the uses of a turn's stock phrases, whatever their case, and
+// returns how often the most used of them was said before.
+//
+//go:noinline
+func (w *scratch) formulaRepeats(formulas []string) int {
+	rep := 0
+	for _, f := range formulas {
+		i := 0
+		for i < len(w.formulaUses) && !sameLower(w.formulaUses[i].phrase, f) {
+			i++
+		}
+		if i == len(w.formulaUses) {
+			w.formulaUses = append(w.formulaUses, formulaUse{phrase: f})
+		}
+		rep = max(rep, w.formulaUses[i].n)
+		w.formulaUses[i].n++
+	}
+	return rep
+}
+
+// formulaUse is how often a stock phrase was said in a conversation, in any case.
+type formulaUse struct {
+	phrase string // as first said
+	n      int
+}
+
+// sameLower reports whether a and b are the same in lower case: for ASCII, as
+// strings.EqualFold says, without making the lower-case copies.
+func sameLower(a, b string) bool {
+	if isASCII(a) && isASCII(b) {
+		return strings.EqualFold(a, b)
+	}
+	return strings.ToLower(a) == strings.ToLower(b)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
 		}
 	}
+	return true
+}
+
+// moreCustomers adds to about, which holds the customer's message at last, their two
+// messages before it and their first message (when not among them): the texts a reply
+// is read against, in a conversation where the customer has said more than once.
+//
+//go:noinline
+func moreCustomers(about []*text, msgs []scenarios.Message, texts []text, first, last int) []*text {
+	for j := last - 1; j >= 0 && len(about) < 3; j-- {
+		if msgs[j].Role == scenarios.RoleCustomer {
+			about = append(about, &texts[j])
+		}
+	}
+	if !slices.Contains(about, &texts[first]) {
+		about = append(about, &texts[first])
+	}
+	return about
+}
+
+// nextCustomer is the index of the first customer message after message i; there is one.
+//
+//go:noinline
+func nextCustomer(msgs []scenarios.Message, i int) int {
+	for i++; msgs[i].Role != scenarios.RoleCustomer; i++ {
+	}
+	return i
+}
+
+// judgeTurn asks the judge about the agent message i, answering customer; on the
+// judge's error it keeps the rules' judgement, unless ctx is done.
+//
+//go:noinline
+func (g *Grader) judgeTurn(ctx context.Context, rules Judgement, customer string, msgs []scenarios.Message, i int, matches []moves.Match, mood int) (Judgement, error) {
+	jm, err := g.judge.JudgeTurn(ctx, TurnContext{Customer: customer, Agent: msgs[i].Text, Moves: moveList(matches), CustomerMood: mood, History: msgs[:i]})
+	if err == nil {
+		return jm, nil
+	}
+	return rules, ctx.Err()
+}
+
+// elapsed is t.Sub(u) for the times of a transcript, the short way. Time.Sub allows for
+// monotonic clock readings and, after subtracting, checks for overflow, at a cost the
+// size of a turn's bookkeeping; a transcript's times have no monotonic reading and are
+// not centuries apart, which elapsed makes sure of first (Round(0) takes away a
+// monotonic reading, so a time it changes has one).
+func elapsed(t, u time.Time) time.Duration {
+	s := t.Unix() - u.Unix()
+	if s < -1<<32 || s > 1<<32 || t != t.Round(0) || u != u.Round(0) {
+		return t.Sub(u)
+	}
+	return time.Duration(s)*time.Second + time.Duration(t.Nanosecond()-u.Nanosecond())
+}
+
+func hasSilence(events []scenarios.Event) bool {
+	for _, ev := range events {
+		if ev.Type == scenarios.EventSilence {
+			return true
+		}
+	}
+	return false
+}
+
+// overall is the weighted mean of the scores that are not nil, with the rubric's
+// weights renormalised over those present.
+func overall(s *Scores, r *scenarios.Rubric) (int, bool) {
+	// The products are whole numbers, so their sum is exact in an int as in a float.
+	sum, weights := 0, 0
+	add := func(v *int, w int) {
+		if v != nil && w > 0 {
+			sum += *v * w
+			weights += w
+		}
+	}
+	add(s.Empathy, r.Empathy)
+	add(s.DeEscalation, r.DeEscalation)
+	add(s.Timing, r.Timing)
+	add(s.Resolution, r.Resolution)
 	if weights == 0 {
 		return 0, false
 	}
-	return int(math.Round(sum / float64(weights))), true
+	return int(math.Round(float64(sum) / float64(weights))), true
 }
 
 // repeatAsk reports whether an agent message asks for a detail the customer already
-// gave (an email address, an order or account number) or repeats an earlier question.
-func (g *Grader) repeatAsk(mv moveSet, a *text, prev []scenarios.Message, prevTexts []text, asked map[uint64]bool) bool {
+// gave (an email address, an order or account number) or repeats an earlier question,
+// one of w.asked.
+func (g *Grader) repeatAsk(mv moveSet, a *text, prev []scenarios.Message, prevTexts []text, w *scratch) bool {
 	repeat := false
 	if mv.has(bitVerifyIdentity) {
 		wantsEmail, wantsNumber := false, false
@@ -373,10 +506,11 @@ func (g *Grader) repeatAsk(mv moveSet, a *text, prev []scenarios.Message, prevTe
 		if key == 0 {
 			continue
 		}
-		if asked[key] {
+		if slices.Contains(w.asked, key) {
 			repeat = true
+		} else {
+			w.asked = append(w.asked, key)
 		}
-		asked[key] = true
 	}
 	return repeat
 }
@@ -415,28 +549,6 @@ func hasDigitRun(t *text, n int) bool {
 	return false
 }
 
-func hasCustomer(msgs []scenarios.Message) bool {
-	return firstCustomer(msgs) >= 0
-}
-
-func firstCustomer(msgs []scenarios.Message) int {
-	for i, m := range msgs {
-		if m.Role == scenarios.RoleCustomer {
-			return i
-		}
-	}
-	return -1
-}
-
-func lastCustomerIndex(msgs []scenarios.Message) int {
-	for i := len(msgs) - 1; i >= 0; i-- {
-		if msgs[i].Role == scenarios.RoleCustomer {
-			return i
-		}
-	}
-	return -1
-}
-
 // values holds a grade's optional numbers, so that the pointers of its Scores and KPIs
 // cost one allocation between them.
 type values struct {
@@ -445,6 +557,21 @@ type values struct {
 	ni, nf int
 	// timings holds the turns' timing scores when there are no more of them.
 	timings [4]int
+}
+
+// oneTurn is the turn and the numbers of a one-turn grade, in one allocation.
+type oneTurn struct {
+	turn   [1]Turn
+	vals   values
+	blocks smallBlocks
+}
+
+// timingScores is room for the timing scores of n turns.
+func (v *values) timingScores(n int) []int {
+	if n <= len(v.timings) {
+		return v.timings[:n] // a short conversation's timings share the allocation
+	}
+	return make([]int, n)
 }
 
 func (v *values) int(x int) *int {
@@ -483,12 +610,24 @@ type blocks struct {
 
 // newBlocks makes the blocks for a conversation of agents turns, whose messages have
 // matches moves with evidence pieces of evidence in all.
-func newBlocks(matches, evidence, agents int) blocks {
+// A small conversation's blocks share one allocation (see smallBlocks).
+func newBlocks(matches, evidence, agents int, b *smallBlocks) blocks {
+	if b != nil && matches <= len(b.mv) && matches+3*agents <= len(b.ev) && evidence+3*agents <= len(b.words) {
+		return blocks{mv: b.mv[:0], ev: b.ev[:0], words: b.words[:0]}
+	}
 	return blocks{
 		mv:    make([]scenarios.Move, 0, matches),
 		ev:    make([]EvidenceEntry, 0, matches+3*agents),
 		words: make([]string, 0, evidence+3*agents),
 	}
+}
+
+// smallBlocks are the blocks of most one-turn conversations, in one allocation: of a
+// size that still needs no header for the garbage collector.
+type smallBlocks struct {
+	mv    [4]scenarios.Move
+	ev    [7]EvidenceEntry
+	words [8]string
 }
 
 // moves is a turn's list of moves, out of the block.
@@ -501,8 +640,82 @@ func (b *blocks) moves(ms []moves.Match) []scenarios.Move {
 }
 
 // evidence maps each move and mechanism of a turn to the words that earned it, out of
-// the blocks.
+// the blocks. The names are few and known, so rather than sort them the entries are
+// written in evidenceNames' order: a bit per name says which the turn has.
 func (b *blocks) evidence(ms []moves.Match, r mechanismResult) Evidence {
+	var (
+		has  uint32
+		from [32]int16 // by name: the match that earned it, or -1-k for mechanism k
+	)
+	if len(ms) > math.MaxInt16 {
+		return b.evidenceSorted(ms, r)
+	}
+	for j := range ms {
+		rank := ms[j].Move.Rank()
+		if rank < 0 {
+			return b.evidenceSorted(ms, r)
+		}
+		at := evidenceAt[rank]
+		has |= 1 << at
+		from[at] = int16(j) // a move matched twice keeps its last evidence, as insert would
+	}
+	mechanisms := [...]string{r.er, r.in, r.ex}
+	for k, words := range mechanisms {
+		if words != "" {
+			at := evidenceAt[len(scenarios.AllMoves)+k]
+			has |= 1 << at
+			from[at] = int16(-1 - k)
+		}
+	}
+	// The blocks have room for all this; local copies of them spare a store per word.
+	ev, words := b.ev, b.words
+	n := len(ev)
+	for ; has != 0; has &= has - 1 {
+		at := bits.TrailingZeros32(has)
+		w := len(words)
+		if j := from[at]; j >= 0 {
+			for _, x := range ms[j].Evidence { // a piece or two: a loop beats a copy
+				words = append(words, x)
+			}
+		} else {
+			words = append(words, mechanisms[-1-j])
+		}
+		ev = append(ev, EvidenceEntry{Name: evidenceNames[at], Words: words[w:len(words):len(words)]})
+	}
+	b.ev, b.words = ev, words
+	return ev[n:len(ev):len(ev)]
+}
+
+// evidenceNames are the names of Evidence, the moves' and the mechanisms', in order;
+// evidenceAt is the place among them of each move, by rank, and then of each mechanism.
+var evidenceNames, evidenceAt = evidenceOrder()
+
+func evidenceOrder() ([]string, []int) {
+	var names []string
+	for _, m := range scenarios.AllMoves {
+		names = append(names, string(m))
+	}
+	names = append(names, mechanismNames[:]...)
+	at := make([]int, len(names))
+	sorted := slices.Clone(names)
+	slices.Sort(sorted)
+	sorted = slices.Compact(sorted)
+	if len(sorted) > 32 {
+		panic("grading: more names of evidence than evidence can follow")
+	}
+	for i, name := range names {
+		at[i], _ = slices.BinarySearch(sorted, name)
+	}
+	return sorted, at
+}
+
+// mechanismNames are the evidence names of the three mechanisms.
+var mechanismNames = [...]string{"emotional_reaction", "interpretation", "exploration"}
+
+// evidenceSorted is evidence by insertion sort, for a move it does not know.
+//
+//go:noinline
+func (b *blocks) evidenceSorted(ms []moves.Match, r mechanismResult) Evidence {
 	n := len(b.ev)
 	ev := Evidence(b.ev[n:n:min(n+len(ms)+3, cap(b.ev))])
 	for _, m := range ms {
@@ -510,11 +723,11 @@ func (b *blocks) evidence(ms []moves.Match, r mechanismResult) Evidence {
 		b.words = append(b.words, m.Evidence...)
 		ev = ev.insert(string(m.Move), b.words[w:len(b.words):len(b.words)])
 	}
-	for _, x := range [...]struct{ name, words string }{{"emotional_reaction", r.er}, {"interpretation", r.in}, {"exploration", r.ex}} {
-		if x.words != "" {
-			b.words = append(b.words, x.words)
+	for k, words := range [...]string{r.er, r.in, r.ex} {
+		if words != "" {
+			b.words = append(b.words, words)
 			w := len(b.words)
-			ev = ev.insert(x.name, b.words[w-1:w:w])
+			ev = ev.insert(mechanismNames[k], b.words[w-1:w:w])
 		}
 	}
 	b.ev = b.ev[:n+len(ev)]
