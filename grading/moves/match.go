@@ -277,7 +277,7 @@ func (a *automaton) bareToken(id int32) token {
 	if id >= 0 {
 		t.col = id
 		t.bits = a.wordBits[id]
-		t.root = a.roots[id]
+		t.root = a.roots[id].next
 		if a.inSet[id] {
 			t.flags |= tInSet
 			t.row = a.idRow[id]
@@ -309,7 +309,7 @@ func (c *Classifier) match(s *scratch) {
 		for p := s.sents[si].first; p < end; p++ {
 			t := &toks[p]
 			cands[n] = p
-			n += t.root.next.admits(s.bitsAt(p+1, end)) | int(t.flags>>tPrefixBit&1) | nonZero(t.flags&a.rootClsNeed)
+			n += t.root.admits(s.bitsAt(p+1, end)) | int(t.flags>>tPrefixBit&1) | nonZero(t.flags&a.rootClsNeed)
 		}
 	}
 	s.cands = cands
@@ -324,13 +324,14 @@ func (c *Classifier) match(s *scratch) {
 			// Other words take the root's word and set edges listed for them (a word
 			// outside the vocabulary has none), and class edges.
 			next, col := s.bitsAt(p+1, end), s.colAt(p+1, end)
-			if r := &t.root; r.next.passes(next) {
+			if t.root.passes(next) { // only a word of the vocabulary has root edges
 				// Every frame is written, and kept or not without a branch.
+				run := a.rootEdges[a.roots[t.id].lo:a.roots[t.id].hi]
 				after := s.bitsAt(p+2, end)
-				stack = slices.Grow(stack, int(r.hi-r.lo))[:r.hi-r.lo]
+				stack = slices.Grow(stack, len(run))[:len(run)]
 				n := 0
-				for k := r.lo; k < r.hi; k++ {
-					e := &a.rootEdges[k]
+				for k := range run {
+					e := &run[k]
 					stack[n] = frame{e.to, p + 1}
 					n += e.next.admits(next) & e.after.admits(after) & a.acceptBit(e.accept, col)
 				}

@@ -88,6 +88,7 @@ func (c *Classifier) WithWords(aux map[string]int32) *Classifier {
 	old := c.words
 	v := &vocab{flag: old.flag, no: old.no, way: old.way}
 	v.spell = slices.Clone(old.spell)
+	v.k1s = slices.Clone(old.k1s)
 	v.tails = slices.Clone(old.tails)
 	known := make(map[string]bool, len(v.spell))
 	for i := range v.spell {
@@ -105,7 +106,7 @@ func (c *Classifier) WithWords(aux map[string]int32) *Classifier {
 		}
 		sp := c.auto.preEnt[c.prefixes.matchBytes([]byte(w))]
 		k0, k1 := bytesKey([]byte(w))
-		sp.key, sp.k1, sp.n, sp.aux = key0(k0, len(w)), k1, uint16(len(w)), aux[w]
+		sp.key, sp.n, sp.aux = key0(k0, len(w)), uint16(len(w)), aux[w]
 		if ntForm(w) {
 			sp.flags |= wNeg // as indexTokens gives the vocabulary's words
 		}
@@ -114,6 +115,7 @@ func (c *Classifier) WithWords(aux map[string]int32) *Classifier {
 			tail = w[keyed:]
 		}
 		v.spell = append(v.spell, sp)
+		v.k1s = append(v.k1s, k1)
 		v.tails = append(v.tails, tail)
 	}
 	if len(v.spell) >= math.MaxUint16 {
@@ -152,7 +154,7 @@ func (v *vocab) spelling(i int) string {
 		b = append(b, byte(k0>>(8*k)))
 	}
 	for k := 8; k < n && k < keyed; k++ {
-		b = append(b, byte(sp.k1>>(8*(k-8))))
+		b = append(b, byte(v.k1s[i]>>(8*(k-8))))
 	}
 	return string(b) + v.tails[i]
 }

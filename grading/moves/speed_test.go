@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -243,4 +244,11 @@ func isASCIIWord(w string) bool {
 		}
 	}
 	return true
+}
+
+// TestSpellingSize holds a vocabulary entry to a cache line (see spelling).
+func TestSpellingSize(t *testing.T) {
+	if n := unsafe.Sizeof(spelling{}); n != 64 {
+		t.Errorf("a spelling is %d bytes; keep it to 64, one cache line", n)
+	}
 }

@@ -46,12 +46,12 @@ type token struct {
 	flags      uint32
 	upper      int32 // letters in capitals, for the mostly-capitals rule
 	letters    int32
-	pre        int32   // a prefix trie node, whose pm holds the prefix patterns ("frustrat*") the word matches
-	row        int32   // the word sets the word belongs to, a row of automaton.rows
-	col        int32   // the word's column in the automaton's accept bitsets (see indexAccept)
-	bits       filter  // the word and its sets folded, for the automaton's filter (see fedge)
-	root       rootRun // the root edges the word takes
-	aux        int32   // the caller's number for the word (see WithWords), -1 for none
+	pre        int32  // a prefix trie node, whose pm holds the prefix patterns ("frustrat*") the word matches
+	row        int32  // the word sets the word belongs to, a row of automaton.rows
+	col        int32  // the word's column in the automaton's accept bitsets (see indexAccept)
+	bits       filter // the word and its sets folded, for the automaton's filter (see fedge)
+	root       filter // the filter of the root edges the word takes (see rootRun)
+	aux        int32  // the caller's number for the word (see WithWords), -1 for none
 }
 
 // sentence is a run of tokens ended by . ! ? … or a line break.
@@ -312,8 +312,8 @@ words:
 				}
 				break
 			}
-			if e := &v.spell[x-1]; e.key == key && e.k1 == k1 && int(e.n) == min(n, math.MaxUint16) &&
-				(n <= keyed || foldEq(text[i+keyed:j], v.tails[x-1])) {
+			if e := &v.spell[x-1]; e.key == key && int(e.n) == min(n, math.MaxUint16) &&
+				(n <= 8 || v.k1s[x-1] == k1 && (n <= keyed || foldEq(text[i+keyed:j], v.tails[x-1]))) {
 				sp = e
 				break
 			}
