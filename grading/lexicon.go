@@ -167,10 +167,6 @@ func newLexicon() *lexicon {
 	for i := range l.table {
 		l.info[i+1] = uint32(l.table[i].flags) | uint32(l.table[i].starts)<<16
 	}
-	l.info = make([]uint32, size+1)
-	for i := range l.table {
-		l.info[i+1] = uint32(l.table[i].flags) | uint32(l.table[i].starts)<<16
-	}
 	for lex, p := range lexes {
 		for first, rests := range p {
 			var bySlot [][]int32
