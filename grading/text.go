@@ -3,7 +3,6 @@ package grading
 import (
 	"math/bits"
 	"slices"
-	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -116,13 +115,21 @@ func (t *text) scan(s string, buf []byte, l *lexicon) []byte {
 // classifier has looked up on the way (see moves.Classifier.WithWords). buf is reused
 // for the lower-case copy.
 func (t *text) fromReading(s string, r *moves.Reading, buf []byte, l *lexicon) []byte {
-	words := slices.Grow(t.words[:0], len(r.Words))[:len(r.Words)]
+	rws := r.Words
+	words := slices.Grow(t.words[:0], len(rws))[:len(rws)]
+	// The keys are read eight bytes at a time (see foldedPrefix), from a text of eight
+	// bytes at least: a shorter one is padded with spaces.
+	ks := s
+	if len(ks) < 8 {
+		ks += "        "
+	}
+	readWords(words, rws, ks, l.info)
+	// The capitals, and the keys and lower-case copies of long words.
 	buf = buf[:0]
 	letters, upper, capsRun, run := 0, 0, 0, 0
-	for i := range r.Words {
-		rw := &r.Words[i]
-		start, end := int(rw.Start), int(rw.End)
-		n, up, lo := end-start, int(rw.Upper), int(rw.Letters-rw.Upper)
+	for i := range rws {
+		rw := &rws[i]
+		up, lo := int(rw.Upper), int(rw.Letters-rw.Upper)
 		upper += up
 		letters += lo + up
 		if lo == 0 && up >= 2 {
@@ -131,25 +138,15 @@ func (t *text) fromReading(s string, r *moves.Reading, buf []byte, l *lexicon) [
 		} else if lo+up > 0 {
 			run = 0
 		}
-		var k wordKey
-		if n <= 8 && start+8 <= len(s) {
-			k = keyFinish(foldedPrefix(s[start:start+8], n), n)
-		} else {
-			k = foldedKey(s, start, end)
+		if rw.End-rw.Start > 8 {
+			wd := &words[i]
+			wd.k = foldedKey(s, int(rw.Start), int(rw.End))
+			if up > 0 { // see text.w
+				b0 := len(buf)
+				buf = appendLowerWord(buf, s[rw.Start:rw.End])
+				wd.l0, wd.l1 = int32(b0), int32(len(buf))
+			}
 		}
-		l0, l1 := int32(-1), int32(0)
-		if up > 0 && n > 8 { // see text.w
-			b0 := len(buf)
-			buf = appendLowerWord(buf, s[start:end])
-			l0, l1 = int32(b0), int32(len(buf))
-		}
-		info := l.info[rw.Aux+1]
-		flags, starts := uint16(info), uint8(info>>16)
-		// Written in place, field by field (see scanner.word).
-		wd := &words[i]
-		wd.start, wd.end, wd.l0, wd.l1, wd.sent = rw.Start, rw.End, l0, l1, rw.Sentence
-		wd.k, wd.slot, wd.content = k, rw.Aux, isContent(n, flags)
-		wd.flags, wd.starts = flags, starts
 	}
 	sents := t.sents[:0]
 	for _, rs := range r.Sentences {
@@ -162,6 +159,28 @@ func (t *text) fromReading(s string, r *moves.Reading, buf []byte, l *lexicon) [
 		t.low = string(buf)
 	}
 	return buf
+}
+
+// readWords fills words from the classifier's words rws of s, a text of eight bytes or
+// more, with their keys (a word longer than eight bytes gets that of its first eight,
+// which fromReading replaces) and their lexicon flags from info (see lexicon.info). It is a loop of its own that calls
+// nothing: with the counts of capitals, the keys of long words and the lower-case copies
+// in it too, or the values of fromReading live around it, its values outnumbered the
+// registers and were moved to the stack and back on every word.
+func readWords(words []word, rws []moves.Word, s string, info []uint32) {
+	words = words[:len(rws)]
+	for i := range rws {
+		rw, wd := &rws[i], &words[i]
+		start, n := int(rw.Start), int(rw.End-rw.Start)
+		off := min(start, len(s)-8)
+		k := keyFinish(foldedPrefix(s[off:], start-off, n), n)
+		x := info[rw.Aux+1]
+		flags := uint16(x)
+		// Written in place, field by field (see scanner.word).
+		wd.start, wd.end, wd.l0, wd.l1, wd.sent = rw.Start, rw.End, -1, 0, rw.Sentence
+		wd.k, wd.slot, wd.content = k, rw.Aux, isContent(n, flags)
+		wd.flags, wd.starts = flags, uint8(x>>16)
+	}
 }
 
 // isContent reports whether a word of n bytes and lexicon flags is a content word: three
@@ -295,8 +314,9 @@ func (sc *scanner) word(s string, i int) int {
 	if curly {
 		k = keyOf(sc.buf[l0:l1])
 		n = int(k.n)
-	} else if n <= 8 && start+8 <= len(s) {
-		k = keyFinish(foldedPrefix(s[start:start+8], n), n)
+	} else if n <= 8 && len(s) >= 8 {
+		off := min(start, len(s)-8) // see foldedPrefix
+		k = keyFinish(foldedPrefix(s[off:], start-off, n), n)
 	} else {
 		k = foldedKey(s, start, i)
 	}
@@ -372,11 +392,18 @@ const highBits = 0x8080808080808080
 // comparisons cost two branches.
 var joins = [256]uint8{'\'': 1, 0xE2: 1}
 
-// foldedPrefix is the first n <= 8 bytes of s, which has eight, lower-cased (see
-// foldedKey), as a little-endian number: with keyFinish, the key of a short word, both
-// small enough for the compiler to inline in the hot loops.
-func foldedPrefix(s string, n int) uint64 {
-	return (asciirun.Load64(s) | 0x2020202020202020) & lowBytes[n&15]
+// foldedPrefix is the word of n <= 8 bytes that starts skip bytes into s, which has
+// eight, lower-cased (see foldedKey), as a little-endian number: with keyFinish, the key
+// of a short word, both small enough for the compiler to inline in the hot loops. A
+// caller loads a word near the end of the text from the text's last eight bytes, with
+// a skip, rather than take a branch to a slower way:
+//
+//	off := min(start, len(s)-8)
+//	p := foldedPrefix(s[off:], start-off, n)
+//
+// is the word at s[start:] for any s of eight bytes or more.
+func foldedPrefix(s string, skip, n int) uint64 {
+	return (asciirun.Load64(s)>>(uint(skip)*8&63) | 0x2020202020202020) & lowBytes[n&15]
 }
 
 // lowBytes[n] keeps the low n bytes of a number, n <= 8; beyond, all of them. A load
@@ -390,32 +417,27 @@ var lowBytes = [16]uint64{0, 0xff, 0xffff, 0xffffff, 0xffffffff, 0xffffffffff, 0
 // (0x20), which leaves digits and the apostrophe as they are.
 func foldedKey(s string, start, end int) wordKey {
 	n := end - start
-	if start+(n+7)&^7 <= len(s) {
-		// Eight bytes at a time, the last load masked to the word (see keyOf).
-		const fold = 0x2020202020202020
-		p := asciirun.Load64(s[start:]) | fold
-		if n <= 8 {
-			return keyFinish(p&(1<<(8*uint(n))-1), n) // a shift by 64 gives 0: 0-1 keeps all
+	if len(s) < 8 {
+		var b [8]byte
+		for j := range n {
+			b[j] = s[start+j] | 0x20
 		}
-		h := (p ^ uint64(n)*0x9e3779b97f4a7c15) * 0xbf58476d1ce4e5b9
-		for i := 8; i < n; i += 8 {
-			x := asciirun.Load64(s[start+i:]) | fold
-			if n-i < 8 {
-				x &= 1<<(8*uint(n-i)) - 1
-			}
-			h = (h ^ h>>31 ^ x) * 0xbf58476d1ce4e5b9
-		}
-		h ^= h >> 29
-		return wordKey{prefix: p, n: uint32(n), h: uint32(h ^ h>>32)}
+		return keyOf(b[:n])
 	}
-	var b [64]byte
-	if n > len(b) {
-		return keyOf(strings.ToLower(s[start:end]))
+	if n <= 8 {
+		off := min(start, len(s)-8)
+		return keyFinish(foldedPrefix(s[off:], start-off, n), n)
 	}
-	for j := range n {
-		b[j] = s[start+j] | 0x20
+	// Eight bytes at a time, the last load shifted and masked to the word (see keyOf
+	// and foldedPrefix).
+	p := asciirun.Load64(s[start:]) | 0x2020202020202020 // start+8 < end
+	h := (p ^ uint64(n)*0x9e3779b97f4a7c15) * 0xbf58476d1ce4e5b9
+	for i := start + 8; i < end; i += 8 {
+		off := min(i, len(s)-8)
+		h = (h ^ h>>31 ^ foldedPrefix(s[off:], i-off, min(end-i, 8))) * 0xbf58476d1ce4e5b9
 	}
-	return keyOf(b[:n])
+	h ^= h >> 29
+	return wordKey{prefix: p, n: uint32(n), h: uint32(h ^ h>>32)}
 }
 
 // appendLowerWord appends the word w to buf in lower case, with its curly apostrophes
