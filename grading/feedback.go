@@ -34,7 +34,7 @@ var (
 //
 // Most lines quote the sentence of the reply around some evidence and add a remark:
 // the rules choose the two, and say writes the line once, below them.
-func (g *Grader) feedback(reply string, matches []moves.Match, mv moveSet, r mechanismResult, m Mechanisms, mood, repeats int, repeatAsk bool, timing *int, rt time.Duration, customer string) string {
+func (g *Grader) feedback(reply string, matches []moves.Match, mv moveSet, r *mechanismResult, m Mechanisms, mood, repeats int, repeatAsk bool, timing *int, rt time.Duration, customer string) string {
 	var ev, remark string
 	upset := mood < 40
 	switch {
@@ -158,9 +158,11 @@ func isSentenceEnd(s string, i int) bool {
 	return false
 }
 
+// firstSentence is s up to the first end of a sentence after its first eleven bytes,
+// or all of s.
 func firstSentence(s string) string {
-	for i := 0; i < len(s); i++ {
-		if (s[i] == '.' || s[i] == '?' || s[i] == '!' || s[i] == '\n') && i > 10 {
+	for i := 11; i < len(s); i++ {
+		if maybeSentenceEnd[s[i]] {
 			return s[:i+1]
 		}
 	}

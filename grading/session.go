@@ -21,67 +21,69 @@ import (
 //
 // Grade runs once per conversation, which is often a single turn, so its own code is
 // fetched afresh each time: what only some conversations need (a judge, a scenario,
-// an event log, long conversations) is kept out of line, in the helpers below it.
-func (g *Grader) Grade(ctx context.Context, tr scenarios.Transcript) (Grade, error) {
-	gr := Grade{
-		ID: tr.ID, Scenario: tr.Scenario, User: tr.User, StartedAt: tr.StartedAt,
-		Judge: g.JudgeName(), Turns: []Turn{}, Outcome: tr.Outcome, Resolved: []string{},
-	}
-	var sc *scenarios.Scenario
+// an event log, long conversations) is kept out of line, in the helpers below it, and
+// the turns and the session's scores are graded by helpers working on a convo in
+// place, which keeps each function's state in few registers.
+func (g *Grader) Grade(ctx context.Context, tr scenarios.Transcript) (gr Grade, err error) {
+	// The grade is written where it is returned, field by field: a literal is built
+	// aside and copied.
+	gr.ID, gr.Scenario, gr.User, gr.StartedAt = tr.ID, tr.Scenario, tr.User, tr.StartedAt
+	gr.Judge, gr.Turns, gr.Outcome, gr.Resolved = g.JudgeName(), []Turn{}, tr.Outcome, []string{}
+	// c too is set field by field: a literal with fields not zero is built in a copy.
+	var c convo
+	c.msgs, c.firstC, c.lastC, c.lastCustomer, c.shownAt = tr.Messages, -1, -1, -1, -1
 	if g.lookup != nil && tr.Scenario != "" {
-		sc, _ = g.lookup(tr.Scenario)
+		c.sc, _ = g.lookup(tr.Scenario)
 	}
 	msgs := tr.Messages
 	// One look over the messages: who speaks where, and whether the simulator gave
 	// every customer message its mood.
-	agents, firstC, lastC := 0, -1, -1
 	simulated := true
-	for i, m := range msgs {
-		switch m.Role {
+	for i := range msgs {
+		switch msgs[i].Role {
 		case scenarios.RoleAgent:
-			agents++
+			c.agents++
 		case scenarios.RoleCustomer:
-			if firstC < 0 {
-				firstC = i
+			if c.firstC < 0 {
+				c.firstC = i
 			}
-			lastC = i
-			simulated = simulated && m.Mood != nil
+			c.lastC = i
+			simulated = simulated && msgs[i].Mood != nil
 		}
 	}
 	// The optional numbers of the grade share one allocation (see values), and the
 	// turns and their timing scores another; a one-turn conversation, the commonest,
 	// has its turn in the first.
-	var (
-		vals  *values
-		small *smallBlocks
-	)
-	switch agents {
+	var small *smallBlocks
+	switch c.agents {
 	case 0:
-		vals = new(values)
+		c.vals = new(values)
 	case 1:
 		one := new(oneTurn)
-		vals, gr.Turns, small = &one.vals, one.turn[:0], &one.blocks
+		c.vals, gr.Turns, small = &one.vals, one.turn[:0], &one.blocks
 	default:
-		vals, gr.Turns = new(values), make([]Turn, 0, agents)
+		c.vals, gr.Turns = new(values), make([]Turn, 0, c.agents)
 	}
-	var timings []int
 
 	work := g.scratch.Get().(*scratch)
 	defer work.release(&g.scratch)
+	c.work = work
 	work.reset(len(msgs))
-	texts, moods := work.texts[:len(msgs)], work.moods[:len(msgs)]
+	c.texts, c.moods = work.texts[:len(msgs)], work.moods[:len(msgs)]
+	texts, moods := c.texts, c.moods
 	moveSets, matchLo, matchHi := work.moveSets[:len(msgs)], work.matchLo[:len(msgs)], work.matchHi[:len(msgs)]
 
 	// Pass 1: the customer's mood at each customer message.
 	gr.MoodSource = MoodEstimated
-	if simulated && firstC >= 0 {
+	if simulated && c.firstC >= 0 {
 		gr.MoodSource = MoodSimulator
 	}
 	prev := -1
 	if tr.StartMood != nil {
 		prev = *tr.StartMood
 	}
-	for i, m := range msgs {
+	for i := range msgs {
+		m := &msgs[i]
 		if m.Role == scenarios.RoleAgent {
 			// The reply is classified and read in one go (see classifyRead).
 			matchLo[i] = len(work.matches)
@@ -103,216 +105,274 @@ func (g *Grader) Grade(ctx context.Context, tr scenarios.Transcript) (Grade, err
 	// The turns' moves and evidence, and the words of the evidence, each in one
 	// allocation for the whole conversation, or all in the one-turn allocation when
 	// they fit (see blocks).
-	blocks := newBlocks(len(work.matches), len(work.evidence), agents, small)
+	c.blocks = newBlocks(len(work.matches), len(work.evidence), c.agents, small)
 
-	startMood := 50
+	c.startMood = 50
 	if tr.StartMood != nil {
-		startMood = *tr.StartMood
-	} else if firstC >= 0 {
-		startMood = moods[firstC]
+		c.startMood = *tr.StartMood
+	} else if c.firstC >= 0 {
+		c.startMood = moods[c.firstC]
+	}
+	c.mood = c.startMood
+	if c.sc != nil || len(tr.Events) > 0 {
+		c.replay, c.replaying = newIssueReplay(c.sc, tr), true
 	}
 
 	// Pass 2: each agent turn.
-	firstTarget, replyTarget := defaultFirstResponse, defaultReply
-	if sc != nil {
-		firstTarget, replyTarget = sc.Timing.FirstResponse, sc.Timing.Reply
-	}
-	var (
-		lastCustomer = -1
-		mood         = startMood
-		unanswered   time.Time
-		// The response times, for the KPIs: the first, and the sum and count of all.
-		firstRT, sumRT float64
-		nRT            int
-		repeats        int
-		transfers      int
-		slow           int
-		weighted       float64
-		weights        float64
-		deSum          int
-		timingSum      int
-		timed          = true
-		replay         *issueReplay // nil without a scenario or an event log
-		replayed       issueReplay
-		shownAt        = -1 // the last turn that showed empathy, and the mood then
-		shownMood      int
-		recent         = make([]*text, 0, 4)
-		afterMood      int // the customer's mood after a turn, on the stack
-	)
-	if sc != nil || len(tr.Events) > 0 {
-		replayed = newIssueReplay(sc, tr)
-		replay = &replayed
-	}
-	for i, m := range msgs {
+	for i := range msgs {
 		if err := ctx.Err(); err != nil {
 			return Grade{}, err
 		}
-		if m.Role == scenarios.RoleCustomer {
-			lastCustomer, mood = i, moods[i]
-			if unanswered.IsZero() {
-				unanswered = m.At.Time
+		switch m := &msgs[i]; m.Role {
+		case scenarios.RoleCustomer:
+			c.lastCustomer, c.mood = i, moods[i]
+			if c.unanswered.IsZero() {
+				c.unanswered = m.At.Time
 			}
-			continue
-		}
-		if m.Role != scenarios.RoleAgent {
-			continue
-		}
-		a := &texts[i]
-		mv, matches := moveSets[i], work.matches[matchLo[i]:matchHi[i]]
-		// The reply is read against the customer's first message (which usually
-		// states the problem) and their last three: what they said earlier is still
-		// what the conversation is about.
-		about := recent[:0]
-		customerText := ""
-		if lastCustomer >= 0 {
-			customerText = msgs[lastCustomer].Text
-			about = append(about, &texts[lastCustomer])
-			if lastCustomer > firstC {
-				about = moreCustomers(about, msgs, texts, firstC, lastCustomer)
-			}
-		}
-		r := g.lex.mechanisms(a, about, mv, &work.seen)
-		judgement := Judgement{Mechanisms: r.m}
-		if g.judge != nil {
-			var err error
-			judgement, err = g.judgeTurn(ctx, judgement, customerText, msgs, i, matches, mood)
-			if err != nil {
+		case scenarios.RoleAgent:
+			// The turn is written in place, in the grade's own slice, which has room
+			// for every turn.
+			k := len(gr.Turns)
+			gr.Turns = gr.Turns[:k+1]
+			t := &gr.Turns[k]
+			t.Index, t.Text = i, m.Text
+			if err := g.turn(ctx, &c, t, k); err != nil {
 				return Grade{}, err
 			}
 		}
-		rep := 0
-		if len(r.formulas) > 0 {
-			rep = work.formulaRepeats(r.formulas)
-		}
-		repeatAsk := g.repeatAsk(mv, a, msgs[:i], texts[:i], work)
-		if repeatAsk {
-			repeats++
-		}
-		if mv.has(bitEscalate) {
-			transfers++
-		}
-		var after *int
-		if i < lastC {
-			afterMood = moods[nextCustomer(msgs, i)]
-			after = &afterMood
-		}
-		// The turn is written in place, in the grade's own slice.
-		gr.Turns = append(gr.Turns, Turn{Index: i, Text: m.Text, Empathy: judgement.Mechanisms})
-		t := &gr.Turns[len(gr.Turns)-1]
-		t.Moves, t.Evidence = blocks.moves(matches), blocks.evidence(matches, r)
-		needScale := 1.0
-		if shownAt >= 0 && mood >= shownMood {
-			needScale = 0.5
-		}
-		t.Scores.Empathy = empathyScore(judgement.Mechanisms, mood, rep, mv, needScale)
-		if judgement.Mechanisms.EmotionalReaction+judgement.Mechanisms.Interpretation >= 2 {
-			shownAt, shownMood = i, mood
-		}
-		if judgement.DeEscalation != nil {
-			t.Scores.DeEscalation = clamp(*judgement.DeEscalation)
-		} else {
-			t.Scores.DeEscalation = deEscalationScore(mv, mood, after, repeatAsk)
-		}
-		var rt time.Duration
-		answered := !unanswered.IsZero()
-		if answered && !m.At.IsZero() {
-			rt = elapsed(m.At.Time, unanswered)
-			target := replyTarget
-			if nRT == 0 {
-				target = firstTarget
-				firstRT = rt.Seconds()
-			}
-			if timings == nil {
-				timings = vals.timingScores(agents)
-			}
-			timings[len(gr.Turns)-1] = timingScore(rt, target)
-			t.Scores.Timing = &timings[len(gr.Turns)-1]
-			if rt > target {
-				slow++
-			}
-			sumRT += rt.Seconds()
-			nRT++
-			timingSum += *t.Scores.Timing
-		} else if answered {
-			timed = false
-		}
-		unanswered = time.Time{}
-		t.Feedback = g.feedback(m.Text, matches, mv, r, judgement.Mechanisms, mood, rep, repeatAsk, t.Scores.Timing, rt, customerText)
+	}
+	c.session(&gr, &tr)
+	return gr, nil
+}
 
-		w := 0.5 + float64(100-mood)/100
-		weighted += w * float64(t.Scores.Empathy)
-		weights += w
-		deSum += t.Scores.DeEscalation
-		if replay != nil {
-			replay.agent(t.Moves, m.At.Time)
+// convo is a conversation being graded: what Grade finds out before the turns, where
+// the conversation is, and what the turns add up to for the session's scores and KPIs.
+type convo struct {
+	msgs   []scenarios.Message
+	sc     *scenarios.Scenario // nil when unknown
+	work   *scratch
+	vals   *values
+	texts  []text
+	moods  []int
+	blocks blocks
+	// timings holds the turns' timing scores, made at the first timed turn.
+	timings []int
+	recent  [4]*text // room for the customer's texts a reply is read against
+	// replay follows the issues, when replaying: with a scenario or an event log.
+	replay    issueReplay
+	replaying bool
+
+	agents        int
+	firstC, lastC int // the customer's first and last messages, or -1
+	startMood     int
+
+	// Where the conversation is: the customer's last message and their mood then, and
+	// since when they have waited for a reply (zero when they are not waiting).
+	lastCustomer, mood int
+	unanswered         time.Time
+	shownAt, shownMood int // the last turn that showed empathy, and the mood then
+
+	// What the turns add up to. The response times: the first, and the sum and count.
+	firstRT, sumRT float64
+	nRT            int
+	untimed        bool // some reply answers a message without a time
+	repeats        int  // the turns that ask again for what was given
+	transfers      int
+	slow           int // the replies slower than their target
+	// The turns' empathy scores weighted by need, the weights, and the sums of the
+	// de-escalation and timing scores.
+	weighted, weights float64
+	deSum, timingSum  int
+}
+
+// turn grades the agent message i, the conversation's turn k, into t.
+func (g *Grader) turn(ctx context.Context, c *convo, t *Turn, k int) error {
+	i := t.Index
+	msgs, texts, work := c.msgs, c.texts, c.work
+	a := &texts[i]
+	mv, matches := work.moveSets[i], work.matches[work.matchLo[i]:work.matchHi[i]]
+	mood := c.mood
+	// The reply is read against the customer's first message (which usually states
+	// the problem) and their last three: what they said earlier is still what the
+	// conversation is about.
+	about := c.recent[:0]
+	customerText := ""
+	if c.lastCustomer >= 0 {
+		customerText = msgs[c.lastCustomer].Text
+		about = append(about, &texts[c.lastCustomer])
+		if c.lastCustomer > c.firstC {
+			about = moreCustomers(about, msgs, texts, c.firstC, c.lastCustomer)
 		}
 	}
+	r := g.lex.mechanisms(a, about, mv, &work.seen)
+	judgement := Judgement{Mechanisms: r.m}
+	if g.judge != nil {
+		var err error
+		judgement, err = g.judgeTurn(ctx, judgement, customerText, msgs, i, matches, mood)
+		if err != nil {
+			return err
+		}
+	}
+	t.Empathy = judgement.Mechanisms
+	rep := 0
+	if len(r.formulas) > 0 {
+		rep = work.formulaRepeats(r.formulas)
+	}
+	repeatAsk := g.repeatAsk(mv, a, msgs[:i], texts[:i], work)
+	if repeatAsk {
+		c.repeats++
+	}
+	if mv.has(bitEscalate) {
+		c.transfers++
+	}
+	var (
+		after     *int
+		afterMood int // the customer's mood after the turn, on the stack
+	)
+	if i < c.lastC {
+		afterMood = c.moods[nextCustomer(msgs, i)]
+		after = &afterMood
+	}
+	t.Moves, t.Evidence = c.blocks.moves(matches), c.blocks.evidence(matches, &r)
+	needScale := 1.0
+	if c.shownAt >= 0 && mood >= c.shownMood {
+		needScale = 0.5
+	}
+	t.Scores.Empathy = empathyScore(judgement.Mechanisms, mood, rep, mv, needScale)
+	if judgement.Mechanisms.EmotionalReaction+judgement.Mechanisms.Interpretation >= 2 {
+		c.shownAt, c.shownMood = i, mood
+	}
+	if judgement.DeEscalation != nil {
+		t.Scores.DeEscalation = clamp(*judgement.DeEscalation)
+	} else {
+		t.Scores.DeEscalation = deEscalationScore(mv, mood, after, repeatAsk)
+	}
+	var rt time.Duration
+	at := msgs[i].At.Time
+	if !c.unanswered.IsZero() {
+		if !at.IsZero() {
+			rt = c.timed(t, k, at)
+		} else {
+			c.untimed = true
+		}
+	}
+	c.unanswered = time.Time{}
+	t.Feedback = g.feedback(t.Text, matches, mv, &r, judgement.Mechanisms, mood, rep, repeatAsk, t.Scores.Timing, rt, customerText)
 
-	// Session scores.
-	endMood, haveEnd := startMood, false
+	w := 0.5 + float64(100-mood)/100
+	c.weighted += w * float64(t.Scores.Empathy)
+	c.weights += w
+	c.deSum += t.Scores.DeEscalation
+	if c.replaying {
+		c.replay.agent(t.Moves, at)
+	}
+	return nil
+}
+
+// timed scores the response time of turn k, t, sent at at, and returns it.
+func (c *convo) timed(t *Turn, k int, at time.Time) time.Duration {
+	rt := elapsed(at, c.unanswered)
+	target := defaultReply
+	if c.sc != nil {
+		target = c.sc.Timing.Reply
+	}
+	if c.nRT == 0 {
+		target = defaultFirstResponse
+		if c.sc != nil {
+			target = c.sc.Timing.FirstResponse
+		}
+		c.firstRT = rt.Seconds()
+	}
+	if c.timings == nil {
+		c.timings = c.vals.timingScores(c.agents)
+	}
+	score := timingScore(rt, target)
+	c.timings[k] = score
+	t.Scores.Timing = &c.timings[k]
+	if rt > target {
+		c.slow++
+	}
+	c.sumRT += rt.Seconds()
+	c.nRT++
+	c.timingSum += score
+	return rt
+}
+
+// session writes the session's scores and KPIs of tr into gr, once its turns are graded.
+func (c *convo) session(gr *Grade, tr *scenarios.Transcript) {
+	vals := c.vals
+	endMood, haveEnd := c.startMood, false
 	if tr.FinalMood != nil {
 		endMood, haveEnd = *tr.FinalMood, true
-	} else if lastC >= 0 {
-		endMood, haveEnd = moods[lastC], true
+	} else if c.lastC >= 0 {
+		endMood, haveEnd = c.moods[c.lastC], true
 	}
-	var resolvedAt time.Time
-	if replay != nil {
-		gr.Resolved, resolvedAt = replay.result()
+	if c.replaying {
+		c.resolution(gr, tr)
 	}
-	if len(gr.Turns) > 0 {
-		gr.Scores.Empathy = vals.int(int(math.Round(weighted / weights)))
-		de := float64(deSum) / float64(len(gr.Turns))
+	timed := c.nRT > 0 && !c.untimed
+	if n := len(gr.Turns); n > 0 {
+		gr.Scores.Empathy = vals.int(int(math.Round(c.weighted / c.weights)))
+		de := float64(c.deSum) / float64(n)
 		if haveEnd {
-			traj := float64(clamp(50 + endMood - startMood))
+			traj := float64(clamp(50 + endMood - c.startMood))
 			de = 0.5*de + 0.5*traj
 		}
 		if tr.Outcome == scenarios.OutcomeWalkedAway {
 			de = math.Min(de, 25)
 		}
 		gr.Scores.DeEscalation = vals.int(int(math.Round(de)))
-		if nRT > 0 && timed {
-			gr.Scores.Timing = vals.int(int(math.Round(float64(timingSum) / float64(nRT))))
-		}
-		if sc != nil {
-			gr.Scores.Resolution = vals.int(replay.score())
+		if timed {
+			gr.Scores.Timing = vals.int(int(math.Round(float64(c.timingSum) / float64(c.nRT))))
 		}
 	}
 	rubric := &scenarios.DefaultRubric
-	if sc != nil {
-		rubric = &sc.Rubric
+	if c.sc != nil {
+		rubric = &c.sc.Rubric
 	}
 	if o, ok := overall(&gr.Scores, rubric); ok {
 		gr.Scores.Overall = vals.int(o)
 	}
 
 	// KPIs.
-	if nRT > 0 && timed {
-		gr.KPIs.FirstResponseS = vals.float(round1(firstRT))
-		gr.KPIs.AvgResponseS = vals.float(round1(sumRT / float64(nRT)))
+	if timed {
+		gr.KPIs.FirstResponseS = vals.float(round1(c.firstRT))
+		gr.KPIs.AvgResponseS = vals.float(round1(c.sumRT / float64(c.nRT)))
 	}
-	if !resolvedAt.IsZero() && len(msgs) > 0 && !msgs[0].At.IsZero() {
-		gr.KPIs.ResolutionS = vals.float(round1(resolvedAt.Sub(msgs[0].At.Time).Seconds()))
-	}
-	if haveEnd && firstC >= 0 {
+	if haveEnd && c.firstC >= 0 {
 		gr.KPIs.CSAT = vals.int(csatFromMood(endMood))
 	}
 	if len(gr.Turns) > 0 {
 		ces := 1
-		if repeats > 0 {
+		if c.repeats > 0 {
 			ces++
 		}
-		if repeats > 1 {
+		if c.repeats > 1 {
 			ces++
 		}
-		if transfers > 0 {
+		if c.transfers > 0 {
 			ces++
 		}
-		if slow > 0 || hasSilence(tr.Events) {
+		if c.slow > 0 || hasSilence(tr.Events) {
 			ces++
 		}
 		gr.KPIs.CES = vals.int(min(ces, 5))
 	}
-	return gr, nil
+}
+
+// resolution writes what the replay of the issues found: the issues resolved, the
+// resolution score (with a scenario) and the time to resolve them all.
+//
+//go:noinline
+func (c *convo) resolution(gr *Grade, tr *scenarios.Transcript) {
+	var resolvedAt time.Time
+	gr.Resolved, resolvedAt = c.replay.result()
+	if len(gr.Turns) > 0 && c.sc != nil {
+		gr.Scores.Resolution = c.vals.int(c.replay.score())
+	}
+	if msgs := tr.Messages; !resolvedAt.IsZero() && len(msgs) > 0 && !msgs[0].At.IsZero() {
+		gr.KPIs.ResolutionS = c.vals.float(round1(resolvedAt.Sub(msgs[0].At.Time).Seconds()))
+	}
 }
 
 // reset readies the scratch for a conversation of n messages.
@@ -446,8 +506,8 @@ func elapsed(t, u time.Time) time.Duration {
 }
 
 func hasSilence(events []scenarios.Event) bool {
-	for _, ev := range events {
-		if ev.Type == scenarios.EventSilence {
+	for i := range events { // by index: an event is large to copy
+		if events[i].Type == scenarios.EventSilence {
 			return true
 		}
 	}
@@ -622,8 +682,9 @@ func newBlocks(matches, evidence, agents int, b *smallBlocks) blocks {
 	}
 }
 
-// smallBlocks are the blocks of most one-turn conversations, in one allocation: of a
-// size that still needs no header for the garbage collector.
+// smallBlocks are the blocks of most one-turn conversations, kept in the one-turn
+// allocation (see oneTurn): room for the moves, evidence and words that most single
+// replies have, and no more, so that the allocation stays small.
 type smallBlocks struct {
 	mv    [4]scenarios.Move
 	ev    [7]EvidenceEntry
@@ -642,7 +703,7 @@ func (b *blocks) moves(ms []moves.Match) []scenarios.Move {
 // evidence maps each move and mechanism of a turn to the words that earned it, out of
 // the blocks. The names are few and known, so rather than sort them the entries are
 // written in evidenceNames' order: a bit per name says which the turn has.
-func (b *blocks) evidence(ms []moves.Match, r mechanismResult) Evidence {
+func (b *blocks) evidence(ms []moves.Match, r *mechanismResult) Evidence {
 	var (
 		has  uint32
 		from [32]int16 // by name: the match that earned it, or -1-k for mechanism k
@@ -667,23 +728,28 @@ func (b *blocks) evidence(ms []moves.Match, r mechanismResult) Evidence {
 			from[at] = int16(-1 - k)
 		}
 	}
-	// The blocks have room for all this; local copies of them spare a store per word.
-	ev, words := b.ev, b.words
-	n := len(ev)
+	// The blocks have room for all this (see newBlocks), so the entries and their words
+	// are written in place, by index: append's code for growing is most of its size.
+	n, ne, nw := len(b.ev), len(b.ev), len(b.words)
+	ev, words := b.ev[:cap(b.ev)], b.words[:cap(b.words)]
 	for ; has != 0; has &= has - 1 {
 		at := bits.TrailingZeros32(has)
-		w := len(words)
+		w := nw
 		if j := from[at]; j >= 0 {
 			for _, x := range ms[j].Evidence { // a piece or two: a loop beats a copy
-				words = append(words, x)
+				words[nw] = x
+				nw++
 			}
 		} else {
-			words = append(words, mechanisms[-1-j])
+			words[nw] = mechanisms[-1-j]
+			nw++
 		}
-		ev = append(ev, EvidenceEntry{Name: evidenceNames[at], Words: words[w:len(words):len(words)]})
+		e := &ev[ne]
+		e.Name, e.Words = evidenceNames[at], words[w:nw:nw]
+		ne++
 	}
-	b.ev, b.words = ev, words
-	return ev[n:len(ev):len(ev)]
+	b.ev, b.words = ev[:ne], words[:nw]
+	return ev[n:ne:ne]
 }
 
 // evidenceNames are the names of Evidence, the moves' and the mechanisms', in order;
@@ -715,7 +781,7 @@ var mechanismNames = [...]string{"emotional_reaction", "interpretation", "explor
 // evidenceSorted is evidence by insertion sort, for a move it does not know.
 //
 //go:noinline
-func (b *blocks) evidenceSorted(ms []moves.Match, r mechanismResult) Evidence {
+func (b *blocks) evidenceSorted(ms []moves.Match, r *mechanismResult) Evidence {
 	n := len(b.ev)
 	ev := Evidence(b.ev[n:n:min(n+len(ms)+3, cap(b.ev))])
 	for _, m := range ms {
