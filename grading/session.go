@@ -272,16 +272,12 @@ func (g *Grader) turn(ctx context.Context, c *convo, t *Turn, k int) error {
 // timed scores the response time of turn k, t, sent at at, and returns it.
 func (c *convo) timed(t *Turn, k int, at time.Time) time.Duration {
 	rt := elapsed(at, c.unanswered)
-	target := defaultReply
+	first, target := defaultFirstResponse, defaultReply
 	if c.sc != nil {
-		target = c.sc.Timing.Reply
+		first, target = c.sc.Timing.FirstResponse, c.sc.Timing.Reply
 	}
 	if c.nRT == 0 {
-		target = defaultFirstResponse
-		if c.sc != nil {
-			target = c.sc.Timing.FirstResponse
-		}
-		c.firstRT = rt.Seconds()
+		target, c.firstRT = first, rt.Seconds()
 	}
 	if c.timings == nil {
 		c.timings = c.vals.timingScores(c.agents)

@@ -10,8 +10,8 @@ import (
 	"time"
 )
 
-// BenchmarkGradeStream grades streams of 1,000, 10,000 and 100,000 conversations through the CLI
-// and reports the peak heap while it runs: it must stay flat as the stream grows.
+// BenchmarkGradeStream grades streams of 1,000, 10,000 and 100,000 conversations through
+// the CLI and reports the peak heap while it runs: it must stay flat as the stream grows.
 func BenchmarkGradeStream(b *testing.B) {
 	for _, n := range []int{1000, 10000, 100000} {
 		b.Run(fmt.Sprintf("conversations=%d", n), func(b *testing.B) {
